@@ -1,0 +1,302 @@
+"""The only importer of bibtexparser: load a .bib with diagnostics, evaluate values, write back.
+
+The parsed document keeps every block as written (no middleware runs at load), so ``sync``
+can splice re-rendered entries into the original text and leave every other byte alone.
+Values are evaluated (enclosing removed, ``@string`` macros and ``#`` concatenation resolved)
+only when a field is read for display.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import bibtexparser
+from bibtexparser import model as bp
+from bibtexparser.middlewares.names import (
+    InvalidNameError,
+    parse_single_name_into_parts,
+    split_multiple_persons_names,
+)
+
+from publist.errors import BibFileError, OutputError
+from publist.model import Diagnostic, Severity
+
+# bibtexparser logs every failed block itself; publist reports them as diagnostics instead.
+logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
+
+MONTH_MACROS: Mapping[str, str] = {
+    name: str(number)
+    for number, name in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"),
+        start=1,
+    )
+}
+
+
+class InvalidName(ValueError):
+    """A name that BibTeX's rules cannot split (for example too many commas)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RawEntry:
+    """An entry as written: lowercase field names mapped to unevaluated values."""
+
+    key: str
+    entry_type: str
+    fields: Mapping[str, str]
+    line: int
+    position: int
+    field_lines: Mapping[str, int]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceDocument:
+    """A loaded .bib: its text, its entries in file order, and what failed to parse."""
+
+    path: Path
+    text: str
+    entries: tuple[RawEntry, ...]
+    strings: Mapping[str, str]
+    diagnostics: tuple[Diagnostic, ...]
+    library: bibtexparser.Library
+
+    @property
+    def display_path(self) -> str:
+        """The path as the user gave it, for messages."""
+        return str(self.path)
+
+    def value(self, entry: RawEntry, name: str) -> str | None:
+        """The evaluated value of ``name`` in ``entry``, or None when absent."""
+        raw = entry.fields.get(name)
+        if raw is None:
+            return None
+        return evaluate(raw, self.strings)
+
+
+def read_text(path: Path, *, encoding: str = "utf-8") -> str:
+    """Read ``path`` as text; a bad byte is an error naming the file and line."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise BibFileError("file not found", path=path) from None
+    except IsADirectoryError:
+        raise BibFileError("is a directory, not a .bib file", path=path) from None
+    except OSError as exc:
+        raise BibFileError(f"cannot read: {exc.strerror}", path=path) from None
+    codec = "utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding
+    try:
+        return data.decode(codec)
+    except LookupError:
+        raise BibFileError(f"unknown encoding {encoding!r}", path=path) from None
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise BibFileError(
+            f"not valid {encoding} (byte 0x{data[exc.start]:02x}); "
+            "re-save the file as UTF-8 or pass --encoding",
+            path=path,
+            line=line,
+        ) from None
+
+
+def load(path: Path, *, encoding: str = "utf-8") -> SourceDocument:
+    """Read and parse ``path``; failed blocks become diagnostics, never exceptions."""
+    return parse(read_text(path, encoding=encoding), path=path)
+
+
+def parse(text: str, *, path: Path) -> SourceDocument:
+    """Parse BibTeX ``text``; every block that fails becomes a diagnostic."""
+    library = bibtexparser.parse_string(text, parse_stack=[])
+    display = str(path)
+    strings: dict[str, str] = {}
+    entries: list[RawEntry] = []
+    diagnostics: list[Diagnostic] = []
+    for position, block in enumerate(library.blocks):
+        if isinstance(block, bp.String):
+            # Later @strings may refer to earlier ones, as in BibTeX.
+            strings[block.key.lower()] = evaluate(str(block.value), strings)
+        elif isinstance(block, bp.DuplicateFieldKeyBlock):
+            entry = block.ignore_error_block
+            names = ", ".join(sorted(block.duplicate_keys))
+            diagnostics.append(
+                _diagnostic(display, block, entry.key, "duplicate-field",
+                            f"field(s) given twice: {names}; the first value is used")
+            )
+            entries.append(_raw_entry(entry, position, first_wins=True))
+        elif isinstance(block, bp.DuplicateBlockKeyBlock):
+            previous = block.previous_block
+            where = f" (first at line {previous.start_line + 1})" if previous.start_line is not None else ""
+            diagnostics.append(
+                _diagnostic(display, block, block.key, "duplicate-key",
+                            f"duplicate entry key{where}; this entry is skipped")
+            )
+        elif isinstance(block, bp.ParsingFailedBlock):
+            diagnostics.append(
+                _diagnostic(display, block, _guess_key(block.raw), "parse-error",
+                            f"cannot parse this block: {_first_line(str(block.error))}")
+            )
+        elif isinstance(block, bp.Entry):
+            entries.append(_raw_entry(block, position, first_wins=False))
+    return SourceDocument(
+        path=path,
+        text=text,
+        entries=tuple(entries),
+        strings=strings,
+        diagnostics=tuple(diagnostics),
+        library=library,
+    )
+
+
+def _raw_entry(entry: bp.Entry, position: int, *, first_wins: bool) -> RawEntry:
+    fields: dict[str, str] = {}
+    lines: dict[str, int] = {}
+    for fld in entry.fields:
+        name = fld.key.lower()
+        if first_wins and name in fields:
+            continue
+        fields[name] = str(fld.value)
+        if fld.start_line is not None:
+            lines[name] = fld.start_line + 1
+    return RawEntry(
+        key=entry.key,
+        entry_type=entry.entry_type.lower(),
+        fields=fields,
+        line=(entry.start_line or 0) + 1,
+        position=position,
+        field_lines=lines,
+    )
+
+
+def _diagnostic(path: str, block: bp.Block, key: str | None, code: str, message: str) -> Diagnostic:
+    line = block.start_line + 1 if block.start_line is not None else None
+    return Diagnostic(path, line, key, Severity.ERROR, code, message)
+
+
+def _first_line(text: str) -> str:
+    return " ".join(text.split()) or "syntax error"
+
+
+def _guess_key(raw: str) -> str | None:
+    head, sep, rest = raw.partition("{")
+    if not sep or not head.lstrip().startswith("@"):
+        return None
+    key = rest.split(",", 1)[0].strip()
+    return key if key and len(key) < 200 and "\n" not in key else None
+
+
+def evaluate(raw: str, strings: Mapping[str, str]) -> str:
+    """Evaluate a raw BibTeX value: strip enclosing, resolve macros and ``#`` concatenation."""
+    raw = raw.strip()
+    if not raw:
+        return ""
+    first = raw[0]
+    # Fast path: one braced or quoted piece, by far the most common value.
+    if first == "{" and raw[-1] == "}" and _closes_at_end(raw, "{", "}"):
+        return raw[1:-1]
+    if first == '"' and raw[-1] == '"' and _single_quoted(raw):
+        return raw[1:-1]
+    return "".join(_evaluate_piece(piece, strings) for piece in _split_concatenation(raw))
+
+
+def _closes_at_end(raw: str, opening: str, closing: str) -> bool:
+    depth = 0
+    for index, char in enumerate(raw):
+        if char == opening:
+            depth += 1
+        elif char == closing:
+            depth -= 1
+            if depth == 0:
+                return index == len(raw) - 1
+    return False
+
+
+def _single_quoted(raw: str) -> bool:
+    depth = 0
+    for char in raw[1:-1]:
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        elif char == '"' and depth == 0:
+            return False
+    return True
+
+
+def _split_concatenation(raw: str) -> Iterator[str]:
+    depth = 0
+    quoted = False
+    start = 0
+    for index, char in enumerate(raw):
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        elif char == '"' and depth == 0:
+            quoted = not quoted
+        elif char == "#" and depth == 0 and not quoted:
+            yield raw[start:index].strip()
+            start = index + 1
+    yield raw[start:].strip()
+
+
+def _evaluate_piece(piece: str, strings: Mapping[str, str]) -> str:
+    if len(piece) >= 2 and piece[0] == "{" and piece[-1] == "}":
+        return piece[1:-1]
+    if len(piece) >= 2 and piece[0] == '"' and piece[-1] == '"':
+        return piece[1:-1]
+    name = piece.lower()
+    if name in strings:
+        return strings[name]
+    if name in MONTH_MACROS:
+        return MONTH_MACROS[name]
+    # A number or an undefined macro: BibTeX would warn and use the name; show what was written.
+    return piece
+
+
+def split_names(value: str) -> list[str]:
+    """Split a name list on top-level ``and``."""
+    return [name for name in split_multiple_persons_names(value) if name.strip()]
+
+
+def split_name(name: str) -> tuple[str, str, str, str]:
+    """Split one name into (first, von, last, jr) by BibTeX's rules."""
+    try:
+        parts = parse_single_name_into_parts(name, strict=True)
+    except InvalidNameError as exc:
+        raise InvalidName(str(exc)) from None
+    return (
+        " ".join(parts.first),
+        " ".join(parts.von),
+        " ".join(parts.last),
+        " ".join(parts.jr),
+    )
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` via a temp file in the same folder, then replace it.
+
+    A crash or kill at any point leaves either the old file or the new one, never half.
+    """
+    data = text.encode("utf-8")
+    folder = path.parent if str(path.parent) else Path()
+    try:
+        mode = path.stat().st_mode & 0o777 if path.exists() else None
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise OutputError(f"cannot write: {exc.strerror}", path=path) from None
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if mode is not None:
+            tmp.chmod(mode)
+        tmp.replace(path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise OutputError(f"cannot write: {exc.strerror}", path=path) from None

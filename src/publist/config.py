@@ -1,0 +1,207 @@
+"""``publist.toml``: the owner's names, list order, headings, label prefixes and marks."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from publist.errors import ConfigError
+from publist.model import Category
+
+CONFIG_NAME = "publist.toml"
+
+DEFAULT_ORDER: tuple[Category, ...] = tuple(Category)
+
+DEFAULT_HEADINGS: MappingProxyType[Category, str] = MappingProxyType(
+    {
+        Category.SUBMISSION: "Preprints",
+        Category.JOURNAL: "Journal Articles",
+        Category.CONFERENCE: "Conference Papers",
+        Category.WORKSHOP: "Workshop Papers",
+        Category.THESIS: "Theses",
+        Category.BOOK: "Books",
+        Category.CHAPTER: "Book Chapters",
+        Category.REPORT: "Technical Reports",
+        Category.OTHER: "Other",
+    }
+)
+
+DEFAULT_PREFIXES: MappingProxyType[Category, str] = MappingProxyType(
+    {
+        Category.SUBMISSION: "P",
+        Category.JOURNAL: "J",
+        Category.CONFERENCE: "C",
+        Category.WORKSHOP: "W",
+        Category.THESIS: "T",
+        Category.BOOK: "B",
+        Category.CHAPTER: "BC",
+        Category.REPORT: "R",
+        Category.OTHER: "O",
+    }
+)
+
+DEFAULT_MARKS: MappingProxyType[str, str] = MappingProxyType(
+    {"*": "Equal contribution.", "†": "Corresponding author."}
+)
+
+NUMBERING_MODES = ("per-category", "continuous")
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """The settings of one run; ``Config()`` gives the defaults."""
+
+    owner_names: tuple[str, ...] = ()
+    match_initials: bool = False
+    order: tuple[Category, ...] = DEFAULT_ORDER
+    headings: MappingProxyType[Category, str] = DEFAULT_HEADINGS
+    prefixes: MappingProxyType[Category, str] = DEFAULT_PREFIXES
+    numbering: str = "per-category"
+    marks: MappingProxyType[str, str] = DEFAULT_MARKS
+    markdown_heading_level: int = 3
+    html_title: str = "Publications"
+    stale_months: int = 24
+    path: Path | None = field(default=None, compare=False)
+
+
+_TOP_KEYS = {"owner", "lists", "categories", "marks", "markdown", "html", "stale"}
+
+
+def load_config(path: Path | None, *, bib_path: Path | None = None) -> Config:
+    """Read ``path``, or ``publist.toml`` beside ``bib_path`` if it exists, else defaults."""
+    if path is None:
+        if bib_path is None:
+            return Config()
+        candidate = bib_path.parent / CONFIG_NAME
+        if not candidate.is_file():
+            return Config()
+        path = candidate
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError("config file not found", path=path) from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read config file: {exc.strerror}", path=path) from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise ConfigError("config file is not UTF-8", path=path) from None
+    except tomllib.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", None)
+        message = str(exc).split(" (at line")[0]
+        raise ConfigError(f"invalid TOML: {message}", path=path, line=line) from None
+    return parse_config(data, path=path)
+
+
+def parse_config(data: dict[str, Any], *, path: Path | None = None) -> Config:
+    """Validate a parsed TOML document into a :class:`Config`."""
+
+    def fail(message: str) -> ConfigError:
+        return ConfigError(message, path=path)
+
+    unknown = set(data) - _TOP_KEYS
+    if unknown:
+        raise fail(f"unknown setting(s): {', '.join(sorted(unknown))}")
+
+    owner = _table(data, "owner", fail)
+    _only(owner, {"names", "match_initials"}, "owner", fail)
+    names = owner.get("names", [])
+    if isinstance(names, str):
+        names = [names]
+    if not isinstance(names, list) or not all(isinstance(n, str) and n.strip() for n in names):
+        raise fail("owner.names must be a list of non-empty strings")
+    match_initials = owner.get("match_initials", False)
+    if not isinstance(match_initials, bool):
+        raise fail("owner.match_initials must be true or false")
+
+    lists = _table(data, "lists", fail)
+    _only(lists, {"order", "numbering"}, "lists", fail)
+    order = DEFAULT_ORDER
+    if "order" in lists:
+        raw_order = lists["order"]
+        if not isinstance(raw_order, list):
+            raise fail("lists.order must be a list of category names")
+        order = tuple(_category(name, "lists.order", fail) for name in raw_order)
+        if len(set(order)) != len(order):
+            raise fail("lists.order names a category twice")
+        # Categories left out of the order still render, after the named ones: nothing is dropped.
+        order += tuple(c for c in DEFAULT_ORDER if c not in order)
+    numbering = lists.get("numbering", "per-category")
+    if numbering not in NUMBERING_MODES:
+        raise fail(f"lists.numbering must be one of {', '.join(NUMBERING_MODES)}")
+
+    headings = dict(DEFAULT_HEADINGS)
+    prefixes = dict(DEFAULT_PREFIXES)
+    for name, table in _table(data, "categories", fail).items():
+        category = _category(name, "categories", fail)
+        if not isinstance(table, dict):
+            raise fail(f"categories.{name} must be a table")
+        _only(table, {"heading", "prefix"}, f"categories.{name}", fail)
+        if "heading" in table:
+            headings[category] = _string(table["heading"], f"categories.{name}.heading", fail)
+        if "prefix" in table:
+            prefixes[category] = _string(table["prefix"], f"categories.{name}.prefix", fail)
+
+    marks = dict(DEFAULT_MARKS)
+    for mark, meaning in _table(data, "marks", fail).items():
+        marks[mark] = _string(meaning, f"marks.{mark}", fail)
+
+    markdown = _table(data, "markdown", fail)
+    _only(markdown, {"heading_level"}, "markdown", fail)
+    level = markdown.get("heading_level", 3)
+    if not isinstance(level, int) or isinstance(level, bool) or not 1 <= level <= 6:
+        raise fail("markdown.heading_level must be a whole number from 1 to 6")
+
+    html = _table(data, "html", fail)
+    _only(html, {"title"}, "html", fail)
+    title = _string(html.get("title", "Publications"), "html.title", fail)
+
+    stale = _table(data, "stale", fail)
+    _only(stale, {"months"}, "stale", fail)
+    months = stale.get("months", 24)
+    if not isinstance(months, int) or isinstance(months, bool) or months < 1:
+        raise fail("stale.months must be a positive whole number")
+
+    return Config(
+        owner_names=tuple(n.strip() for n in names),
+        match_initials=match_initials,
+        order=order,
+        headings=MappingProxyType(headings),
+        prefixes=MappingProxyType(prefixes),
+        numbering=numbering,
+        marks=MappingProxyType(marks),
+        markdown_heading_level=level,
+        html_title=title,
+        stale_months=months,
+        path=path,
+    )
+
+
+def _table(data: dict[str, Any], name: str, fail: Any) -> dict[str, Any]:
+    value = data.get(name, {})
+    if not isinstance(value, dict):
+        raise fail(f"{name} must be a table")
+    return value
+
+
+def _only(table: dict[str, Any], allowed: set[str], where: str, fail: Any) -> None:
+    unknown = set(table) - allowed
+    if unknown:
+        raise fail(f"unknown setting(s) in {where}: {', '.join(sorted(unknown))}")
+
+
+def _string(value: Any, where: str, fail: Any) -> str:
+    if not isinstance(value, str):
+        raise fail(f"{where} must be a string")
+    return value
+
+
+def _category(name: Any, where: str, fail: Any) -> Category:
+    try:
+        return Category(str(name).strip().lower())
+    except ValueError:
+        known = ", ".join(c.value for c in Category)
+        raise fail(f"{where}: unknown category {name!r} (known: {known})") from None

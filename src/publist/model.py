@@ -1,0 +1,140 @@
+"""The read model: frozen dataclasses built once from the .bib and never written back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Category(StrEnum):
+    """The list a publication belongs to."""
+
+    SUBMISSION = "submission"
+    JOURNAL = "journal"
+    CONFERENCE = "conference"
+    WORKSHOP = "workshop"
+    THESIS = "thesis"
+    BOOK = "book"
+    CHAPTER = "chapter"
+    REPORT = "report"
+    OTHER = "other"
+
+
+class Severity(StrEnum):
+    """How bad a diagnostic is."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """A problem found in the input, tied to a file, line and entry key where known."""
+
+    path: str
+    line: int | None
+    key: str | None
+    severity: Severity
+    code: str
+    message: str
+
+    def __str__(self) -> str:
+        """Render as ``file:line: key: message``."""
+        where = self.path
+        if self.line is not None:
+            where += f":{self.line}"
+        who = f" {self.key}:" if self.key else ""
+        return f"{where}:{who} {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class Author:
+    """One person in an author list, decoded to Unicode."""
+
+    first: str
+    von: str
+    last: str
+    jr: str
+    marks: str = ""
+    is_owner: bool = False
+
+    @property
+    def display(self) -> str:
+        """The name as printed: ``First von Last, Jr``."""
+        name = " ".join(part for part in (self.first, self.von, self.last) if part)
+        if self.jr:
+            name += f", {self.jr}"
+        return name
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A labelled link of a publication (PDF, DOI, code, ...)."""
+
+    kind: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Publication:
+    """One entry of the .bib, decoded for display."""
+
+    key: str
+    entry_type: str
+    category: Category
+    category_rule: str
+    title: str
+    authors: tuple[Author, ...]
+    year: int | None
+    month: int | None
+    path: str
+    line: int
+    position: int
+    venue: str = ""
+    venue_short: str = ""
+    organizer: str = ""
+    workshop: str = ""
+    volume: str = ""
+    number: str = ""
+    pages: str = ""
+    publisher: str = ""
+    note: str = ""
+    arxiv_id: str = ""
+    arxiv_version: int | None = None
+    doi: str = ""
+    abstract: str = ""
+    selected: bool = False
+    links: tuple[Link, ...] = ()
+    editors: tuple[Author, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """A publication with its CV label (``C6``)."""
+
+    label: str
+    number: int
+    publication: Publication
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """One list of the CV: a heading and its numbered items, newest first."""
+
+    category: Category
+    heading: str
+    items: tuple[Item, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Bibliography:
+    """Everything an exporter needs: the sections, the mark legend and the diagnostics."""
+
+    sections: tuple[Section, ...]
+    legend: tuple[tuple[str, str], ...] = ()
+    diagnostics: tuple[Diagnostic, ...] = field(default=())
+
+    @property
+    def items(self) -> tuple[Item, ...]:
+        """Every numbered item, in display order."""
+        return tuple(item for section in self.sections for item in section.items)
