@@ -15,8 +15,9 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import bibtexparser
 from bibtexparser import model as bp
+from bibtexparser.entrypoint import parse_string
+from bibtexparser.library import Library
 from bibtexparser.middlewares.names import (
     InvalidNameError,
     parse_single_name_into_parts,
@@ -38,7 +39,7 @@ MONTH_MACROS: Mapping[str, str] = {
 }
 
 
-class InvalidName(ValueError):
+class NameSplitError(ValueError):
     """A name that BibTeX's rules cannot split (for example too many commas)."""
 
 
@@ -63,7 +64,7 @@ class SourceDocument:
     entries: tuple[RawEntry, ...]
     strings: Mapping[str, str]
     diagnostics: tuple[Diagnostic, ...]
-    library: bibtexparser.Library
+    library: Library
 
     @property
     def display_path(self) -> str:
@@ -110,7 +111,7 @@ def load(path: Path, *, encoding: str = "utf-8") -> SourceDocument:
 
 def parse(text: str, *, path: Path) -> SourceDocument:
     """Parse BibTeX ``text``; every block that fails becomes a diagnostic."""
-    library = bibtexparser.parse_string(text, parse_stack=[])
+    library = parse_string(text, parse_stack=[])
     display = str(path)
     strings: dict[str, str] = {}
     entries: list[RawEntry] = []
@@ -121,23 +122,43 @@ def parse(text: str, *, path: Path) -> SourceDocument:
             strings[block.key.lower()] = evaluate(str(block.value), strings)
         elif isinstance(block, bp.DuplicateFieldKeyBlock):
             entry = block.ignore_error_block
+            assert isinstance(entry, bp.Entry)  # bibtexparser builds it from an Entry
             names = ", ".join(sorted(block.duplicate_keys))
             diagnostics.append(
-                _diagnostic(display, block, entry.key, "duplicate-field",
-                            f"field(s) given twice: {names}; the first value is used")
+                _diagnostic(
+                    display,
+                    block,
+                    entry.key,
+                    "duplicate-field",
+                    f"field(s) given twice: {names}; the first value is used",
+                )
             )
             entries.append(_raw_entry(entry, position, first_wins=True))
         elif isinstance(block, bp.DuplicateBlockKeyBlock):
             previous = block.previous_block
-            where = f" (first at line {previous.start_line + 1})" if previous.start_line is not None else ""
+            where = (
+                f" (first at line {previous.start_line + 1})"
+                if previous.start_line is not None
+                else ""
+            )
             diagnostics.append(
-                _diagnostic(display, block, block.key, "duplicate-key",
-                            f"duplicate entry key{where}; this entry is skipped")
+                _diagnostic(
+                    display,
+                    block,
+                    block.key,
+                    "duplicate-key",
+                    f"duplicate entry key{where}; this entry is skipped",
+                )
             )
         elif isinstance(block, bp.ParsingFailedBlock):
             diagnostics.append(
-                _diagnostic(display, block, _guess_key(block.raw), "parse-error",
-                            f"cannot parse this block: {_first_line(str(block.error))}")
+                _diagnostic(
+                    display,
+                    block,
+                    _guess_key(block.raw or ""),
+                    "parse-error",
+                    f"cannot parse this block: {_first_line(str(block.error))}",
+                )
             )
         elif isinstance(block, bp.Entry):
             entries.append(_raw_entry(block, position, first_wins=False))
@@ -267,7 +288,7 @@ def split_name(name: str) -> tuple[str, str, str, str]:
     try:
         parts = parse_single_name_into_parts(name, strict=True)
     except InvalidNameError as exc:
-        raise InvalidName(str(exc)) from None
+        raise NameSplitError(str(exc)) from None
     return (
         " ".join(parts.first),
         " ".join(parts.von),

@@ -57,10 +57,10 @@ class Config:
     owner_names: tuple[str, ...] = ()
     match_initials: bool = False
     order: tuple[Category, ...] = DEFAULT_ORDER
-    headings: MappingProxyType[Category, str] = DEFAULT_HEADINGS
-    prefixes: MappingProxyType[Category, str] = DEFAULT_PREFIXES
+    headings: MappingProxyType[Category, str] = field(default_factory=lambda: DEFAULT_HEADINGS)
+    prefixes: MappingProxyType[Category, str] = field(default_factory=lambda: DEFAULT_PREFIXES)
     numbering: str = "per-category"
-    marks: MappingProxyType[str, str] = DEFAULT_MARKS
+    marks: MappingProxyType[str, str] = field(default_factory=lambda: DEFAULT_MARKS)
     markdown_heading_level: int = 3
     html_title: str = "Publications"
     stale_months: int = 24

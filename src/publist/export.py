@@ -1,0 +1,60 @@
+"""``publist export``: load the bib, render one format, and deliver it."""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+from pathlib import Path
+
+from publist.bibfile import atomic_write, read_text
+from publist.embed import replace_between_markers
+from publist.errors import StrictModeError
+from publist.exporters import render, resolve_format
+from publist.model import Diagnostic
+from publist.publications import load_bibliography
+
+
+@dataclass(frozen=True, slots=True)
+class ExportResult:
+    """What an export produced: the rendered text, where it went, and the diagnostics."""
+
+    text: str
+    format: str
+    diagnostics: tuple[Diagnostic, ...]
+    written_to: Path | None = None
+
+
+def export(
+    bib_path: Path,
+    *,
+    fmt: str | None = None,
+    config_path: Path | None = None,
+    output: Path | None = None,
+    into: Path | None = None,
+    standalone: bool = False,
+    strict: bool = False,
+    encoding: str = "utf-8",
+) -> ExportResult:
+    """Render ``bib_path``; write to ``output`` or between the markers of ``into`` if given.
+
+    With ``strict``, any diagnostic raises :class:`StrictModeError` and nothing is written.
+    """
+    target = output or into
+    chosen = resolve_format(fmt, output=target)
+    loaded = load_bibliography(bib_path, config_path=config_path, encoding=encoding)
+    diagnostics = loaded.bibliography.diagnostics
+    if strict and diagnostics:
+        count = len(diagnostics)
+        raise StrictModeError(
+            f"{count} problem{'s' if count != 1 else ''} found; --strict stops here",
+            path=bib_path,
+        )
+    text = render(chosen, loaded.bibliography, loaded.config, standalone=standalone)
+    if into is not None:
+        existing = read_text(into)
+        # read_text drops a UTF-8 byte-order mark; put it back so no other byte changes.
+        bom = "\ufeff" if into.read_bytes().startswith(codecs.BOM_UTF8) else ""
+        atomic_write(into, bom + replace_between_markers(existing, text, path=into))
+    elif output is not None:
+        atomic_write(output, text)
+    return ExportResult(text, chosen, diagnostics, target)

@@ -1,0 +1,42 @@
+"""Exporters: one ``render(bibliography, config, *, standalone)`` per format, found by name."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from types import MappingProxyType
+
+from publist.config import Config
+from publist.errors import UsageError
+from publist.exporters import html, markdown, text
+from publist.model import Bibliography
+
+Renderer = Callable[[Bibliography, Config], str]
+
+FORMATS: MappingProxyType[str, Callable[..., str]] = MappingProxyType(
+    {"md": markdown.render, "html": html.render, "text": text.render}
+)
+
+_ALIASES = MappingProxyType({"markdown": "md", "htm": "html", "txt": "text", "plain": "text"})
+_SUFFIXES = MappingProxyType(
+    {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".txt": "text"}
+)
+
+
+def resolve_format(name: str | None, *, output: Path | None = None) -> str:
+    """The format to write: the one named, else the output file's suffix, else Markdown."""
+    if name is None:
+        if output is not None:
+            return _SUFFIXES.get(output.suffix.lower(), "md")
+        return "md"
+    key = _ALIASES.get(name.lower(), name.lower())
+    if key not in FORMATS:
+        raise UsageError(f"unknown format {name!r} (choose from: {', '.join(FORMATS)})")
+    return key
+
+
+def render(
+    fmt: str, bibliography: Bibliography, config: Config, *, standalone: bool = False
+) -> str:
+    """Render ``bibliography`` in format ``fmt`` (see :data:`FORMATS`)."""
+    return FORMATS[resolve_format(fmt)](bibliography, config, standalone=standalone)

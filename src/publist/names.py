@@ -1,0 +1,139 @@
+"""Author names: split BibTeX name lists, decode them, and recognise the owner's spellings."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from publist.bibfile import NameSplitError, split_name, split_names
+from publist.latex import to_text
+from publist.model import Author
+
+# Marks authors attach to their names: equal contribution, corresponding author, and kin.
+MARK_CHARS = "*†‡§¶#"
+_TRAILING_MARKS = re.compile(r"(?:\s*(?:\^|\\textsuperscript)?\s*([*†‡§¶#]))+\s*$")
+_LATEX_MARKS = (
+    (
+        re.compile(
+            r"\$\s*\^\s*\{?\s*\\dagger\s*\}?\s*\$|\\textsuperscript\{\s*\\dagger\s*\}|\\dagger\b|\\textdagger\b"
+        ),
+        "†",
+    ),
+    (re.compile(r"\$\s*\^\s*\{?\s*\\ddagger\s*\}?\s*\$|\\ddagger\b|\\textdaggerdbl\b"), "‡"),
+    (
+        re.compile(
+            r"\$\s*\^\s*\{?\s*(\*|\\ast)\s*\}?\s*\$|\\textsuperscript\{\s*\*\s*\}|\\textasteriskcentered\b"
+        ),
+        "*",
+    ),
+)
+_NON_LETTERS = re.compile(r"[^\w]+")
+
+
+@dataclass(frozen=True, slots=True)
+class OwnerMatcher:
+    """Recognises the owner's name in any spelling the config lists."""
+
+    keys: frozenset[tuple[str, str]]
+    initials: frozenset[tuple[str, str]]
+    match_initials: bool
+
+    @classmethod
+    def from_names(cls, names: Iterable[str], *, match_initials: bool = False) -> OwnerMatcher:
+        """Build a matcher from the owner's name variants (``Qingyu Song``, ``宋庆禹``)."""
+        keys: set[tuple[str, str]] = set()
+        initials: set[tuple[str, str]] = set()
+        for name in names:
+            try:
+                first, von, last, jr = split_name(name)
+            except NameSplitError:
+                first, von, last, jr = "", "", name, ""
+            author = _decoded(first, von, last, jr)
+            keys.update(_name_keys(author))
+            initials.add((_initials(author.first), _last_key(author)))
+        return cls(frozenset(keys), frozenset(initials), match_initials)
+
+    def matches(self, author: Author) -> bool:
+        """True when ``author`` is the owner."""
+        if not self.keys:
+            return False
+        if any(key in self.keys for key in _name_keys(author)):
+            return True
+        if self.match_initials and _is_initials_only(author.first):
+            return (_initials(author.first), _last_key(author)) in self.initials
+        return False
+
+
+def parse_authors(value: str, owner: OwnerMatcher | None = None) -> tuple[list[Author], list[str]]:
+    """Split and decode a BibTeX name list; returns the authors and any problems found."""
+    authors: list[Author] = []
+    problems: list[str] = []
+    for raw in split_names(value):
+        if raw.strip().lower() == "others":
+            authors.append(Author(first="", von="", last="et al.", jr=""))
+            continue
+        stripped, marks = extract_marks(raw)
+        try:
+            first, von, last, jr = split_name(stripped)
+        except NameSplitError as exc:
+            problems.append(f"cannot split name {raw.strip()!r}: {exc}")
+            first, von, last, jr = "", "", stripped, ""
+        author = _decoded(first, von, last, jr, marks=marks)
+        if owner is not None and owner.matches(author):
+            author = Author(author.first, author.von, author.last, author.jr, marks, is_owner=True)
+        authors.append(author)
+    return authors, problems
+
+
+def extract_marks(name: str) -> tuple[str, str]:
+    """Remove ``*``/``†`` style marks from a raw name; return the name and the marks in order."""
+    found: list[str] = []
+    for pattern, mark in _LATEX_MARKS:
+        if pattern.search(name):
+            name = pattern.sub("", name)
+            found.append(mark)
+    # Marks may sit after the last name or the first name ("Song*, Qingyu").
+    pieces = name.split(",")
+    cleaned = []
+    for piece in pieces:
+        match = _TRAILING_MARKS.search(piece)
+        if match and match.start() > 0:
+            found.extend(ch for ch in match.group(0) if ch in MARK_CHARS)
+            piece = piece[: match.start()]
+        cleaned.append(piece)
+    ordered = "".join(dict.fromkeys(found))
+    return ",".join(cleaned).strip(), ordered
+
+
+def _decoded(first: str, von: str, last: str, jr: str, *, marks: str = "") -> Author:
+    return Author(to_text(first), to_text(von), to_text(last), to_text(jr), marks)
+
+
+def _fold(text: str) -> str:
+    """Case- and accent-insensitive form: ``Qíngyǔ`` and ``QINGYU`` fold alike."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _NON_LETTERS.sub("", stripped.casefold())
+
+
+def _last_key(author: Author) -> str:
+    return _fold(f"{author.von} {author.last}")
+
+
+def _name_keys(author: Author) -> list[tuple[str, str]]:
+    first = _fold(author.first)
+    last = _last_key(author)
+    # Only the exact (given, family) pair matches: joining the parts would let "Qing Yusong"
+    # pass for "Qingyu Song". One-token names (CJK "宋庆禹") have an empty given part.
+    return [(first, last)]
+
+
+def _initials(first: str) -> str:
+    return "".join(_fold(part)[:1] for part in re.split(r"[\s.\-]+", first) if _fold(part))
+
+
+def _is_initials_only(first: str) -> bool:
+    parts = [p for p in re.split(r"[\s.\-]+", first) if p]
+    return bool(parts) and all(len(_fold(p)) == 1 for p in parts)

@@ -1,0 +1,234 @@
+"""Build the read model from a loaded .bib: decode, categorize, number. The pipeline lives here."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from publist import bibfile
+from publist.bibfile import RawEntry, SourceDocument
+from publist.categorize import categorize, group_and_number
+from publist.config import Config, load_config
+from publist.latex import to_text
+from publist.links import bare_doi, clean_url, collect_links
+from publist.model import Author, Bibliography, Diagnostic, Publication, Severity
+from publist.names import OwnerMatcher, parse_authors
+
+_YEAR = re.compile(r"\b(\d{4})\b")
+_MONTH_NAMES = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_NEW_ARXIV = re.compile(r"(?<![\d.])(\d{4}\.\d{4,5})(?:v(\d+))?(?![\d])")
+_OLD_ARXIV = re.compile(r"\b([a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v(\d+))?\b")
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedBibliography:
+    """The result of the pipeline: the source document, the read model and the lists."""
+
+    document: SourceDocument
+    config: Config
+    publications: tuple[Publication, ...]
+    bibliography: Bibliography
+
+
+def load_bibliography(
+    bib_path: Path, *, config_path: Path | None = None, encoding: str = "utf-8"
+) -> LoadedBibliography:
+    """Load, decode, categorize and number: the one pipeline every command starts with."""
+    config = load_config(config_path, bib_path=bib_path)
+    document = bibfile.load(bib_path, encoding=encoding)
+    return build(document, config)
+
+
+def build(document: SourceDocument, config: Config) -> LoadedBibliography:
+    """Turn a parsed document into numbered lists; every problem becomes a diagnostic."""
+    owner = OwnerMatcher.from_names(config.owner_names, match_initials=config.match_initials)
+    diagnostics = list(document.diagnostics)
+    publications = []
+    for entry in document.entries:
+        publication, problems = to_publication(document, entry, owner)
+        publications.append(publication)
+        diagnostics.extend(problems)
+    sections = group_and_number(publications, config)
+    used_marks = {
+        mark
+        for section in sections
+        for item in section.items
+        for author in item.publication.authors
+        for mark in author.marks
+    }
+    legend = tuple((mark, config.marks[mark]) for mark in config.marks if mark in used_marks)
+    bibliography = Bibliography(sections, legend, tuple(diagnostics))
+    return LoadedBibliography(document, config, tuple(publications), bibliography)
+
+
+def to_publication(
+    document: SourceDocument, entry: RawEntry, owner: OwnerMatcher
+) -> tuple[Publication, list[Diagnostic]]:
+    """Decode one entry for display; problems come back as diagnostics, never exceptions."""
+    path = document.display_path
+    problems: list[Diagnostic] = []
+
+    def report(
+        message: str, *, code: str, field: str | None = None, severity: Severity = Severity.WARNING
+    ) -> None:
+        line = entry.field_lines.get(field, entry.line) if field else entry.line
+        problems.append(Diagnostic(path, line, entry.key, severity, code, message))
+
+    def raw(name: str) -> str:
+        return document.value(entry, name) or ""
+
+    def text(name: str) -> str:
+        value = raw(name)
+        return to_text(value) if value else ""
+
+    arxiv_id, arxiv_version = _find_arxiv(raw)
+    doi = bare_doi(raw("doi"))
+    category, rule, category_problem = categorize(
+        entry.entry_type, raw, has_arxiv_id=bool(arxiv_id)
+    )
+    if category_problem:
+        report(category_problem, code="unknown-category", field="category")
+
+    authors = _people(raw("author"), owner, "author", report)
+    editors = _people(raw("editor"), owner, "editor", report)
+    title = text("title")
+    if not title:
+        report("missing title", code="missing-field")
+    if not authors and not editors:
+        report("missing author", code="missing-field")
+
+    year_text = raw("year") or raw("date")
+    year = _parse_year(year_text)
+    if year is None:
+        if year_text:
+            report(f"cannot read a year from {year_text!r}", code="bad-year", field="year")
+        else:
+            report("missing year", code="missing-field")
+    month = _parse_month(raw("month"))
+    if month is None and raw("month"):
+        report(
+            f"month {raw('month')!r} is not a month (1-12 or a name)",
+            code="bad-month",
+            field="month",
+        )
+    elif month is None and raw("date"):
+        month = _parse_month(raw("date")[5:7]) if len(raw("date")) >= 7 else None
+
+    links, dropped = collect_links(lambda name: raw(name), arxiv_id=arxiv_id, doi=doi)
+    for message in dropped:
+        report(message, code="unsafe-link")
+
+    venue = (
+        text("journal")
+        or text("journaltitle")
+        or text("booktitle")
+        or text("school")
+        or text("institution")
+        or text("howpublished")
+    )
+    publication = Publication(
+        key=entry.key,
+        entry_type=entry.entry_type,
+        category=category,
+        category_rule=rule,
+        title=title,
+        authors=tuple(authors),
+        year=year,
+        month=month,
+        path=path,
+        line=entry.line,
+        position=entry.position,
+        venue=venue,
+        venue_short=text("abbr") or text("shortjournal") or text("shortbooktitle"),
+        organizer=text("organization"),
+        workshop=text("workshop"),
+        volume=text("volume"),
+        number=text("number"),
+        pages=text("pages"),
+        publisher=text("publisher"),
+        note=text("note"),
+        arxiv_id=arxiv_id,
+        arxiv_version=arxiv_version,
+        doi=doi,
+        abstract=text("abstract"),
+        selected=raw("selected").strip().lower() in ("true", "yes", "1"),
+        links=links,
+        editors=tuple(editors),
+    )
+    return publication, problems
+
+
+class _Reporter(Protocol):
+    def __call__(
+        self, message: str, *, code: str, field: str | None = ..., severity: Severity = ...
+    ) -> None: ...
+
+
+def _people(value: str, owner: OwnerMatcher, field: str, report: _Reporter) -> list[Author]:
+    if not value.strip():
+        return []
+    authors, name_problems = parse_authors(value, owner)
+    for message in name_problems:
+        report(message, code="bad-name", field=field, severity=Severity.ERROR)
+    return authors
+
+
+def _parse_year(value: str) -> int | None:
+    match = _YEAR.search(value)
+    return int(match.group(1)) if match else None
+
+
+def _parse_month(value: str) -> int | None:
+    cleaned = value.strip().strip(".").lower()
+    if not cleaned:
+        return None
+    if cleaned.isdigit():
+        number = int(cleaned)
+        return number if 1 <= number <= 12 else None
+    return _MONTH_NAMES.get(cleaned)
+
+
+def _find_arxiv(get: Callable[[str], str]) -> tuple[str, int | None]:
+    """The arXiv id of an entry, from the fields users put it in."""
+    archive = (get("archiveprefix") or get("eprinttype")).lower()
+    candidates = []
+    eprint = get("eprint")
+    if eprint and archive in ("", "arxiv"):
+        candidates.append(eprint)
+    for name in ("url", "doi", "journal", "note", "howpublished"):
+        value = get(name)
+        if value and "arxiv" in value.lower():
+            candidates.append(value)
+    for candidate in candidates:
+        for pattern in (_NEW_ARXIV, _OLD_ARXIV):
+            match = pattern.search(candidate)
+            if match:
+                version = int(match.group(2)) if match.group(2) else None
+                return match.group(1), version
+    return "", None
+
+
+__all__ = ["LoadedBibliography", "build", "clean_url", "load_bibliography", "to_publication"]
