@@ -75,3 +75,69 @@ def _decode(value: str) -> str:
     # NBSP from ~ is a typesetting hint; a plain space reads the same and matches names.
     text = text.replace("\xa0", " ")
     return _SPACES.sub(" ", text).strip()
+
+
+_MATH = re.compile(r"(?<!\\)\$(?=\S)[^$]+?(?<=\S)(?<!\\)\$")
+_ESCAPE = re.compile(r"(?<!\\)([&%#_$])")
+
+
+def to_bibtex(text: str) -> str:
+    """Make plain text from arXiv safe inside a braced BibTeX value.
+
+    ``& % # _ $`` are escaped outside ``$...$`` math (which arXiv keeps as TeX); braces stay
+    when they balance and are escaped when they do not, so the value always closes where it
+    should. Non-ASCII stays UTF-8. Whitespace is collapsed: a value is one logical line.
+    """
+    text = _SPACES.sub(" ", text).strip()
+    pieces: list[str] = []
+    cursor = 0
+    for match in _MATH.finditer(text):
+        pieces.append(_escape_text(text[cursor : match.start()]))
+        pieces.append(match.group(0))
+        cursor = match.end()
+    pieces.append(_escape_text(text[cursor:]))
+    result = "".join(pieces)
+    if not _balanced(result):
+        result = _escape_braces(result)
+    # A trailing backslash would escape the closing brace of the value.
+    if result.endswith("\\") and not result.endswith("\\\\"):
+        result += " "
+    return result
+
+
+def _escape_text(text: str) -> str:
+    return _ESCAPE.sub(r"\\\1", text)
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    escaped = False
+    for char in text:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0
+
+
+def _escape_braces(text: str) -> str:
+    out = []
+    escaped = False
+    for char in text:
+        if escaped:
+            escaped = False
+            out.append(char)
+        elif char == "\\":
+            escaped = True
+            out.append(char)
+        elif char in "{}":
+            out.append("\\" + char)
+        else:
+            out.append(char)
+    return "".join(out)
