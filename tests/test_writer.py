@@ -16,7 +16,7 @@ def test_unchanged_fields_and_other_entries_stay_byte_identical() -> None:
     text = BUNDLED_BIB.read_text(encoding="utf-8")
     document = parse(text, path=BUNDLED_BIB)
     target = document.entries[3]
-    new = rewrite_entry(target, {"title": "A New Title"})
+    new = rewrite_entry(target, {"title": "{A New Title}"})
     out = splice(text, [(target, new)])
     before, after = text.splitlines(keepends=True), out.splitlines(keepends=True)
     changed = [(a, b) for a, b in zip(before, after, strict=True) if a != b]
@@ -39,7 +39,7 @@ def test_new_fields_follow_alignment_and_bare_values_stay_bare() -> None:
     text = "@Article{K,\n  Title   = {Old},\n  Month   = jan,\n  Journal = prl\n}\n"
     document = parse(text, path=Path("t.bib"))
     (entry,) = document.entries
-    out = splice(text, [(entry, rewrite_entry(entry, {"title": "New", "doi": "10.1/x"}))])
+    out = splice(text, [(entry, rewrite_entry(entry, {"title": "{New}", "doi": "{10.1/x}"}))])
     assert out == (
         "@Article{K,\n  Title   = {New},\n  Month   = jan,\n  Journal = prl,\n"
         "  doi     = {10.1/x}\n}\n"
@@ -53,7 +53,7 @@ def test_crlf_entries_keep_crlf() -> None:
     )
     document = parse(text, path=Path("t.bib"))
     entry = document.entries[0]
-    out = splice(text, [(entry, rewrite_entry(entry, {"title": "B"}))])
+    out = splice(text, [(entry, rewrite_entry(entry, {"title": "{B}"}))])
     assert out == text.replace("title={A}", "title={B}")
 
 
@@ -61,7 +61,7 @@ def test_compact_one_line_entries() -> None:
     text = "@misc{a, title = {A}, year = 2020}\n@misc{b, title = {B}}\n"
     document = parse(text, path=Path("t.bib"))
     entry = document.entries[1]
-    out = splice(text, [(entry, rewrite_entry(entry, {"title": "C"}))])
+    out = splice(text, [(entry, rewrite_entry(entry, {"title": "{C}"}))])
     assert out.startswith("@misc{a, title = {A}, year = 2020}\n")
     assert parse(out, path=Path("t.bib")).entries[1].fields["title"] == "{C}"
 
@@ -79,13 +79,13 @@ def test_escaped_text_round_trips_through_the_writer(title: str, abstract: str) 
     text = "@string{x = {y}}\n@misc{k,\n  title = {T},\n  month = jan\n}\n% trailing\n"
     document = parse(text, path=Path("t.bib"))
     (entry,) = document.entries
-    updates = {"title": to_bibtex(title), "abstract": to_bibtex(abstract)}
+    updates = {"title": "{" + to_bibtex(title) + "}", "abstract": "{" + to_bibtex(abstract) + "}"}
     out = splice(text, [(entry, rewrite_entry(entry, updates))])
     reparsed = parse(out, path=Path("t.bib"))
     assert reparsed.diagnostics == ()
     (new_entry,) = reparsed.entries
-    assert new_entry.fields["title"] == "{" + updates["title"] + "}"
-    assert new_entry.fields["abstract"] == "{" + updates["abstract"] + "}"
+    assert new_entry.fields["title"] == updates["title"]
+    assert new_entry.fields["abstract"] == updates["abstract"]
     assert new_entry.fields["month"] == "jan"
     assert out.startswith("@string{x = {y}}\n") and out.endswith("}\n% trailing\n")
 

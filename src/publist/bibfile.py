@@ -334,7 +334,7 @@ _FIELD_LINE = re.compile(r"^([ \t]*)([^\s=,{}]+)([ \t]*)=([ \t]*)")
 
 
 def rewrite_entry(entry: RawEntry, updates: Mapping[str, str]) -> str:
-    """Re-render ``entry`` with ``updates`` (lowercase field name to content, written braced).
+    """Re-render ``entry`` with ``updates`` (lowercase field name to a raw value, enclosed).
 
     Unchanged fields keep their raw values (bare macros, quotes, line breaks); the entry's
     indentation, ``=`` alignment, field-name case, trailing comma and line endings are kept.
@@ -356,11 +356,9 @@ def rewrite_entry(entry: RawEntry, updates: Mapping[str, str]) -> str:
 
     items: list[tuple[str, str]] = []
     for lower, value in entry.fields.items():
-        written = "{" + updates[lower] + "}" if lower in updates else value
+        written = updates.get(lower, value)
         items.append((entry.field_names.get(lower, lower), written))
-    items += [
-        (name, "{" + text + "}") for name, text in updates.items() if name not in entry.fields
-    ]
+    items += [(name, raw_value) for name, raw_value in updates.items() if name not in entry.fields]
     # Keep the file's "=" column; widen it only when a new field name would not fit.
     column = max([*columns, *(len(name) + 1 for name, _ in items)]) if aligned else 0
 

@@ -13,7 +13,8 @@ if TYPE_CHECKING:
 _SPECIAL = re.compile(r"[\\{}$~%&`']|--")
 # In a .bib value a bare % or & is meant literally (BibTeX passes it through untouched).
 _BARE_LITERAL = re.compile(r"(?<!\\)([%&])")
-# pylatexenc renders these logos as nothing; they are common in titles.
+# pylatexenc renders these as nothing: TeX logos common in titles, and the brace symbols
+# publist writes for literal braces.
 _LOGOS = {
     "TeX": "TeX",
     "LaTeX": "LaTeX",
@@ -32,6 +33,8 @@ _LOGOS = {
     "eTeX": "ε-TeX",
     "pdfTeX": "pdfTeX",
     "pdfLaTeX": "pdfLaTeX",
+    "textbraceleft": "{",
+    "textbraceright": "}",
 }
 _SPACES = re.compile(r"\s+")
 
@@ -84,60 +87,41 @@ _ESCAPE = re.compile(r"(?<!\\)([&%#_$])")
 def to_bibtex(text: str) -> str:
     """Make plain text from arXiv safe inside a braced BibTeX value.
 
-    ``& % # _ $`` are escaped outside ``$...$`` math (which arXiv keeps as TeX); braces stay
-    when they balance and are escaped when they do not, so the value always closes where it
-    should. Non-ASCII stays UTF-8. Whitespace is collapsed: a value is one logical line.
+    ``& % # _ $`` are escaped outside ``$...$`` math (which arXiv keeps as TeX). Balanced
+    braces stay (TeX grouping, as arXiv means them); a TeX-escaped brace or an unbalanced one
+    becomes ``\\textbraceleft{}``/``\\textbraceright{}``, so the value always closes where it
+    should for BibTeX and for parsers that honour ``\\{``. Non-ASCII stays UTF-8; whitespace
+    is collapsed, and TeX line breaks (``\\\\``) become spaces: a value is one logical line.
     """
-    text = _SPACES.sub(" ", text).strip()
+    text = _SPACES.sub(" ", text.replace("\\\\", " ")).strip().rstrip("\\").rstrip()
     pieces: list[str] = []
     cursor = 0
     for match in _MATH.finditer(text):
-        pieces.append(_escape_text(text[cursor : match.start()]))
+        pieces.append(_ESCAPE.sub(r"\\\1", text[cursor : match.start()]))
         pieces.append(match.group(0))
         cursor = match.end()
-    pieces.append(_escape_text(text[cursor:]))
+    pieces.append(_ESCAPE.sub(r"\\\1", text[cursor:]))
     result = "".join(pieces)
-    if not _balanced(result):
-        result = _escape_braces(result)
-    # A trailing backslash would escape the closing brace of the value.
-    if result.endswith("\\") and not result.endswith("\\\\"):
-        result += " "
-    return result
+    if not _balanced(result.replace("\\{", "").replace("\\}", "")):
+        return "".join(
+            _LEFT if c == "{" else _RIGHT if c == "}" else c
+            for c in result.replace("\\{", "{").replace("\\}", "}")
+        )
+    return result.replace("\\{", _LEFT).replace("\\}", _RIGHT)
 
 
-def _escape_text(text: str) -> str:
-    return _ESCAPE.sub(r"\\\1", text)
+_LEFT = "\\textbraceleft{}"
+_RIGHT = "\\textbraceright{}"
 
 
 def _balanced(text: str) -> bool:
+    """Brace balance as BibTeX counts it: every brace, backslash or not."""
     depth = 0
-    escaped = False
     for char in text:
-        if escaped:
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        elif char == "{":
+        if char == "{":
             depth += 1
         elif char == "}":
             depth -= 1
             if depth < 0:
                 return False
     return depth == 0
-
-
-def _escape_braces(text: str) -> str:
-    out = []
-    escaped = False
-    for char in text:
-        if escaped:
-            escaped = False
-            out.append(char)
-        elif char == "\\":
-            escaped = True
-            out.append(char)
-        elif char in "{}":
-            out.append("\\" + char)
-        else:
-            out.append(char)
-    return "".join(out)
