@@ -63,6 +63,7 @@ class Fault:
     delay: float = 0.0
     truncate: bool = False
     drop: bool = False
+    cut: bool = False
     declare_length: bool = True
 
     @classmethod
@@ -102,6 +103,11 @@ class Fault:
         """A 200 answer of ``size`` bytes, with or without a Content-Length header."""
         head = f'<feed xmlns="{ATOM}"><title>'.encode()
         return cls(body=head + b"x" * (size - len(head)), declare_length=declare_length)
+
+    @classmethod
+    def cut_connection(cls) -> Fault:
+        """Announce the full Content-Length, send half the feed, then close the connection."""
+        return cls(cut=True)
 
     @classmethod
     def dropped(cls) -> Fault:
@@ -344,7 +350,23 @@ class FakeArxiv:
         status, body = self.answer(split.path, query)
         if fault.truncate:
             body = body[: len(body) // 2]
+        if fault.cut:
+            self._send_cut(handler, body)
+            return
         self._send(handler, status, body, fault.headers, fault.declare_length)
+
+    @staticmethod
+    def _send_cut(handler: BaseHTTPRequestHandler, body: bytes) -> None:
+        try:
+            handler.send_response(200)
+            handler.send_header("Content-Type", "application/atom+xml; charset=utf-8")
+            handler.send_header("Content-Length", str(len(body)))
+            handler.end_headers()
+            handler.wfile.write(body[: len(body) // 2])
+            handler.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        handler.close_connection = True
 
     def answer(self, path: str, query: Mapping[str, list[str]]) -> tuple[int, bytes]:
         """What the real API would answer to ``query``."""

@@ -236,6 +236,10 @@ FIELDS: list[tuple[dict[str, str], str | None, str | None]] = [
     ({"journal": "arXiv preprint arXiv:2513.00001"}, None, "'2513.00001'"),
     ({"journal": "arXiv preprint"}, None, None),
     ({"journal": "Nature", "note": "Accepted 2501.18092"}, None, None),
+    ({"note": "arXiv version of report tr/1234567"}, None, None),
+    ({"note": "arXiv version of tr/1234567, i.e. 2501.18092"}, "2501.18092", None),
+    ({"note": "arXiv 2013.12345"}, None, "'2013.12345'"),
+    ({"note": "arXiv hep-th/9913001"}, None, "'hep-th/9913001'"),
     ({"journal": "Physical Review D", "volume": "12"}, None, None),
     ({}, None, None),
 ]
@@ -636,6 +640,7 @@ def test_error_entry_in_200_answer(arxiv_server: FakeArxiv, arxiv_client: ArxivC
         (Fault.rate_exceeded(429, retry_after="5"), 5.0),
         (Fault.rate_exceeded(200), 10.0),
         (Fault.dropped(), 10.0),
+        (Fault.cut_connection(), 10.0),
         (Fault.http(429, retry_after="0"), 0.0),
     ],
 )

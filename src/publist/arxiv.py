@@ -243,11 +243,21 @@ def _search_text(text: str) -> tuple[bool, ArxivId | None, str]:
             token = _strip_tail(match.group(1))
             return True, _parse_bare(token), token
     # A bare id counts only where the text names arXiv ("arXiv preprint 2501.18092").
-    if _ARXIV_WORD.search(text):
-        match = _BARE_IN_TEXT.search(text)
-        if match is not None:
-            token = _strip_tail(match.group(1))
-            return True, _parse_bare(token), token
+    if not _ARXIV_WORD.search(text):
+        return False, None, ""
+    first_bad = ""
+    for match in _BARE_IN_TEXT.finditer(text):
+        token = _strip_tail(match.group(1))
+        ident = _parse_bare(token)
+        if ident is not None:
+            return True, ident, token
+        # "report tr/1234567" is not an arXiv id at all; only a new-style shape or a real
+        # archive name is taken as a (mistyped) arXiv id.
+        archive = token.split("/", 1)[0].split(".", 1)[0].lower()
+        if not first_bad and ("/" not in token or archive in OLD_ARCHIVES):
+            first_bad = token
+    if first_bad:
+        return True, None, first_bad
     return False, None, ""
 
 
@@ -869,7 +879,12 @@ class ArxivClient:
     def _attempt(self, batch: Sequence[str], label: str) -> Feed:
         try:
             answer = self._send(batch, label)
-        except (requests.ConnectionError, requests.Timeout) as exc:
+        except (
+            requests.ConnectionError,
+            requests.Timeout,
+            # The connection broke mid-body (IncompleteRead): as transient as a refused one.
+            requests.exceptions.ChunkedEncodingError,
+        ) as exc:
             raise _RetryableError(
                 f"could not reach {self.settings.base_url}: {_short(exc)}"
             ) from exc
