@@ -3,6 +3,18 @@
 Nothing here edits the .bib. The client follows arXiv's terms of use: at most one request
 every ``delay`` seconds, batches of at most 100 ids with ``max_results`` always sent, a
 descriptive User-Agent, bounded retries with backoff, and answers cached for a day.
+
+Decisions:
+
+* Retried: HTTP 429 and 5xx (honouring ``Retry-After``), the plain-text ``Rate exceeded.``,
+  refused/broken connections and timeouts, up to ``max_attempts`` and ``max_retry_time``.
+  Never retried: 400 (a malformed id fails every time), other 4xx, oversized answers and
+  feeds with a DTD (entity bombs).
+* A complete HTTP 200 whose body is not a feed (e.g. truncated XML) is retried once, then
+  fails: one retry covers a glitch without hammering a server that keeps answering badly.
+* The cache keeps, per requested id, the record or "not found" for 24 hours: arXiv's data
+  changes at most daily, so a not-found id is asked again the next day, not the next run.
+  Stale records stay on disk for offline lookups (:func:`read_cached_records`).
 """
 
 from __future__ import annotations
