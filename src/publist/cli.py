@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 
 from publist import __version__
-from publist.errors import PublistError
+from publist.errors import PublistError, UsageError
 from publist.model import Diagnostic
 
 app = typer.Typer(
@@ -114,25 +114,21 @@ def export(
     encoding: EncodingOption = "utf-8",
 ) -> None:
     """Export the publication lists as Markdown, HTML or plain text."""
-    from publist.errors import UsageError
     from publist.export import export as run_export
 
     with _errors():
         if output is not None and into is not None:
             raise UsageError("use either -o/--output or --into, not both")
-        try:
-            result = run_export(
-                bib,
-                fmt=fmt,
-                config_path=config,
-                output=output,
-                into=into,
-                standalone=standalone,
-                strict=strict,
-                encoding=encoding,
-            )
-        except PublistError:
-            raise
+        result = run_export(
+            bib,
+            fmt=fmt,
+            config_path=config,
+            output=output,
+            into=into,
+            standalone=standalone,
+            strict=strict,
+            encoding=encoding,
+        )
         _report(result.diagnostics)
         if result.written_to is None:
             sys.stdout.write(result.text)
