@@ -319,7 +319,9 @@ def _entry(rng: random.Random, index: int, kind: str) -> str:
             fields.append(("organization", f"{{{organizer}}}"))
     elif kind == "misc":
         year = max(year, 2008)  # new-style arXiv ids start in 2007
-        arxiv = f"{year % 100:02d}{rng.randint(1, 12):02d}.{rng.randint(1, 29999):05d}"
+        # Four-digit numbers until 2014, five from 2015 on.
+        number = f"{rng.randint(1, 29999):05d}" if year >= 2015 else f"{rng.randint(1, 9999):04d}"
+        arxiv = f"{year % 100:02d}{rng.randint(1, 12):02d}.{number}"
         fields += [
             ("eprint", f"{{{arxiv}}}"),
             ("archiveprefix", "{arXiv}"),
