@@ -251,7 +251,10 @@ def find_arxiv_id(fields: Mapping[str, str]) -> tuple[ArxivId | None, str | None
     lowered = {name.lower(): value for name, value in fields.items()}
     if not _may_name_arxiv(lowered):
         return None, None
+    return _find(lowered)
 
+
+def _find(lowered: Mapping[str, str]) -> tuple[ArxivId | None, str | None]:
     prefix = _unwrap(lowered.get("archiveprefix") or lowered.get("eprinttype") or "").lower()
     eprint = _unwrap(lowered.get("eprint", ""))
     # eprint without a prefix is taken as arXiv (the common case); another prefix
