@@ -83,6 +83,9 @@ def _decoder() -> LatexNodes2Text:
 def to_text(value: str) -> str:
     """Decode LaTeX in ``value`` to Unicode text and collapse whitespace."""
     if not _SPECIAL.search(value):
+        # Printable means no whitespace but plain spaces; most values need only the strip.
+        if value.isprintable() and "  " not in value:
+            return value.strip()
         return _SPACES.sub(" ", value).strip()
     return _decode(value)
 

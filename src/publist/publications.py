@@ -108,13 +108,17 @@ def to_publication(
         line = entry.field_lines.get(field, entry.line) if field else entry.line
         problems.append(Diagnostic(path, line, entry.key, severity, code, message))
 
-    # Each field is evaluated once, however many rules look at it.
+    # Each field is evaluated once, however many rules look at it; most names asked for are
+    # absent, so they are looked up directly.
     evaluated: dict[str, str] = {}
+    fields = entry.fields
+    strings = document.strings
 
     def raw(name: str) -> str:
         value = evaluated.get(name)
         if value is None:
-            value = evaluated[name] = document.value(entry, name) or ""
+            written = fields.get(name)
+            value = evaluated[name] = "" if written is None else bibfile.evaluate(written, strings)
         return value
 
     def text(name: str) -> str:
