@@ -71,7 +71,7 @@ def parse_authors(value: str, owner: OwnerMatcher | None = None) -> tuple[list[A
     """Split and decode a BibTeX name list; returns the authors and any problems found."""
     authors: list[Author] = []
     problems: list[str] = []
-    for raw in split_names(value):
+    for raw in _split(value):
         if raw.strip().lower() == "others":
             authors.append(Author(first="", von="", last="et al.", jr=""))
             continue
@@ -84,6 +84,12 @@ def parse_authors(value: str, owner: OwnerMatcher | None = None) -> tuple[list[A
             )
         authors.append(author)
     return authors, problems
+
+
+@lru_cache(maxsize=4096)
+def _split(value: str) -> tuple[str, ...]:
+    # The same author lists come back again and again in a group's file.
+    return tuple(split_names(value))
 
 
 @lru_cache(maxsize=16384)
