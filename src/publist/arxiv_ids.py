@@ -226,19 +226,22 @@ def _search_text(text: str) -> tuple[bool, ArxivId | None, str]:
 _ARXIV_FIELDS = ("arxivid", "arxiv")
 _TEXT_FIELDS = ("journal", "note", "howpublished")
 # "arxiv" once braces are dropped ("ar{X}iv" too), matched as the rules below match it.
+_ID_FIELDS = ("eprint", *_ARXIV_FIELDS)
+_MENTION_FIELDS = ("doi", "url", *_TEXT_FIELDS)
 _ARXIV_ANYWHERE = re.compile("a[{}]*r[{}]*x[{}]*i[{}]*v", re.IGNORECASE)
 
 
 def _may_name_arxiv(fields: Mapping[str, str]) -> bool:
     """False only when no rule below could find an id: most entries, checked cheaply."""
-    if any(fields.get(name, "").strip() for name in ("eprint", *_ARXIV_FIELDS)):
-        return True
+    for name in _ID_FIELDS:
+        if fields.get(name, "").strip():
+            return True
     # Every other rule needs the word "arxiv" in the value once its braces are gone.
-    return any(
-        _ARXIV_ANYWHERE.search(value)
-        for name in ("doi", "url", *_TEXT_FIELDS)
-        if (value := fields.get(name))
-    )
+    for name in _MENTION_FIELDS:
+        value = fields.get(name)
+        if value and _ARXIV_ANYWHERE.search(value):
+            return True
+    return False
 
 
 def find_arxiv_id(fields: Mapping[str, str]) -> tuple[ArxivId | None, str | None]:

@@ -92,7 +92,7 @@ def to_text(value: str) -> str:
 
 @lru_cache(maxsize=16384)
 def _decode(value: str) -> str:
-    source = _BARE_LITERAL.sub(r"\\\1", value)
+    source = _BARE_LITERAL.sub(r"\\\1", value) if "%" in value or "&" in value else value
     text = scan(source)
     if text is None:
         text = _full_decode(source, value)
@@ -285,11 +285,14 @@ def _accent_argument(source: str, pos: int) -> tuple[str, int]:
 
 def _accent(combining: str) -> Callable[[str], str]:
     def render(text: str) -> str:
-        return "".join(
-            unicodedata.normalize("NFC", _DOTLESS.get(ch, ch) + combining) for ch in text.strip()
-        )
+        return "".join(_accented(ch, combining) for ch in text.strip())
 
     return render
+
+
+@lru_cache(maxsize=4096)
+def _accented(char: str, combining: str) -> str:
+    return unicodedata.normalize("NFC", _DOTLESS.get(char, char) + combining)
 
 
 def _constant(text: str) -> Callable[[str], str]:

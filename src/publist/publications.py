@@ -122,10 +122,14 @@ def to_publication(
         return value
 
     def text(name: str) -> str:
+        if name not in fields:
+            return ""
         value = raw(name)
         return to_text(value) if value else ""
 
-    found, id_problem = find_arxiv_id({name: raw(name) for name in _ARXIV_ID_FIELDS})
+    # An absent field and an empty one read the same to find_arxiv_id.
+    present = [name for name in _ARXIV_ID_FIELDS if name in fields]
+    found, id_problem = find_arxiv_id({name: raw(name) for name in present})
     if id_problem:
         report(id_problem, code="invalid-arxiv-id")
     arxiv_id = found.base if found else ""
@@ -162,7 +166,7 @@ def to_publication(
     elif month is None and raw("date"):
         month = _parse_month(raw("date")[5:7]) if len(raw("date")) >= 7 else None
 
-    links, dropped = collect_links(lambda name: raw(name), arxiv_id=arxiv_id, doi=doi)
+    links, dropped = collect_links(raw, arxiv_id=arxiv_id, doi=doi)
     for message in dropped:
         report(message, code="unsafe-link")
 
