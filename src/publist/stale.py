@@ -1,0 +1,101 @@
+"""Which preprints are stale: published according to arXiv, or left in submission too long."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date
+from typing import Protocol
+
+from publist.model import Category, Publication
+
+_NEW_ID = re.compile(r"^(\d{2})(\d{2})\.\d{4,5}$")
+_OLD_ID = re.compile(r"^([a-z\-]+)(?:\.[A-Za-z]{2})?/(\d{2})(\d{2})\d{3}$", re.IGNORECASE)
+
+
+class ArxivEvidence(Protocol):
+    """What the sync cache knows about a preprint (``publist.arxiv.ArxivRecord`` fits)."""
+
+    @property
+    def dois(self) -> tuple[str, ...]:
+        """DOIs of the published version, as arXiv lists them."""
+        ...
+
+    @property
+    def journal_ref(self) -> str | None:
+        """Where the authors say it appeared."""
+        ...
+
+    @property
+    def published(self) -> date | None:
+        """The day version 1 was posted."""
+        ...
+
+
+def arxiv_base(arxiv_id: str) -> str:
+    """The id the sync cache uses as key: old-style archives lowercased, no subject class."""
+    old = _OLD_ID.match(arxiv_id)
+    if old:
+        return f"{old.group(1).lower()}/{arxiv_id.rsplit('/', 1)[1]}"
+    return arxiv_id
+
+
+def posted_month(publication: Publication, record: ArxivEvidence | None = None) -> date | None:
+    """The first day of the month the preprint dates from, or None when nothing says.
+
+    arXiv's own date wins, then the month in a new- or old-style id, then the entry's year and
+    month; a year without a month counts from December so that nothing is called stale early.
+    """
+    if record is not None and record.published is not None:
+        return record.published.replace(day=1)
+    new = _NEW_ID.match(publication.arxiv_id)
+    if new:
+        return _month(2000 + int(new.group(1)), int(new.group(2)))
+    old = _OLD_ID.match(publication.arxiv_id)
+    if old:
+        year = int(old.group(2))
+        return _month(year + (1900 if year >= 91 else 2000), int(old.group(3)))
+    if publication.year is None:
+        return None
+    return _month(publication.year, publication.month or 12)
+
+
+def _month(year: int, month: int) -> date | None:
+    try:
+        return date(year, month, 1)
+    except ValueError:
+        return None
+
+
+def months_between(start: date, end: date) -> int:
+    """Whole calendar months from ``start``'s month to ``end``'s month."""
+    return (end.year - start.year) * 12 + end.month - start.month
+
+
+def stale_reason(
+    publication: Publication,
+    *,
+    today: date,
+    months: int,
+    records: Mapping[str, ArxivEvidence],
+) -> str | None:
+    """Why a preprint is stale, in a few words, or None when it is not (or is no preprint).
+
+    Stale means arXiv's cached record lists a DOI or a journal reference (it was published), or
+    it dates from ``months`` or more calendar months before ``today``.
+    """
+    if publication.category is not Category.SUBMISSION:
+        return None
+    record = records.get(arxiv_base(publication.arxiv_id)) if publication.arxiv_id else None
+    if record is not None:
+        if record.dois:
+            return f"arXiv lists DOI {record.dois[0]}"
+        if record.journal_ref:
+            return f"arXiv lists journal ref: {record.journal_ref}"
+    start = posted_month(publication, record)
+    if start is None:
+        return None
+    age = months_between(start, today)
+    if age < months:
+        return None
+    return f"from {start:%Y-%m}, {age} months ago (stale after {months})"
