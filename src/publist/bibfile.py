@@ -198,7 +198,7 @@ def _diagnostic(path: str, block: bp.Block, key: str | None, code: str, message:
 
 
 def _first_line(text: str) -> str:
-    return " ".join(text.split()) or "syntax error"
+    return " ".join(text.split()) or "syntax error (a missing closing brace or quote?)"
 
 
 def _guess_key(raw: str) -> str | None:

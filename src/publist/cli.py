@@ -37,7 +37,7 @@ BibOption = Annotated[
 ConfigOption = Annotated[
     Path | None,
     typer.Option(
-        "--config", "-c", help="Settings file [default: publist.toml beside the bib, if any]."
+        "--config", "-c", help="Settings file (default: publist.toml beside the bib, if any)."
     ),
 ]
 EncodingOption = Annotated[
@@ -89,7 +89,7 @@ def export(
         typer.Option(
             "--format",
             "-f",
-            help="md, html or text [default: from the -o suffix, else md].",
+            help="md, html or text (default: from the -o suffix, else md).",
         ),
     ] = None,
     bib: BibOption = Path("publications.bib"),
