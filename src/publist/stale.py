@@ -98,4 +98,4 @@ def stale_reason(
     age = months_between(start, today)
     if age < months:
         return None
-    return f"from {start:%Y-%m}, {age} months ago (stale after {months})"
+    return f"dated {start:%Y-%m}: {age} months old (limit {months})"

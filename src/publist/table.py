@@ -31,7 +31,12 @@ AUTHORS_SHOWN = 6
 
 
 def initials_name(author: Author) -> str:
-    """``Q. Song``: initials of the given names, then the full family name and any marks."""
+    """``Q. Song``: initials of the given names, then the full family name and any marks.
+
+    Scripts without letter case (``宋庆禹``) have no initials; those names are kept whole.
+    """
+    if not any(ch.lower() != ch.upper() for ch in author.first):
+        return author.display + author.marks
     initials = " ".join(_initials(part) for part in author.first.split())
     family = " ".join(part for part in (author.von, author.last) if part)
     name = " ".join(part for part in (initials, family) if part)
