@@ -147,10 +147,10 @@ def _terminal() -> Console:
     return Console(highlight=False)
 
 
-def _problems_note(count: int, bib: Path) -> None:
-    if count:
-        noun = "problem" if count == 1 else "problems"
-        stderr.print(f"note: {count} {noun} in {bib}; run publist check to see them", markup=False)
+def _problems_note(diagnostics: Iterable[Diagnostic], bib: Path) -> None:
+    # One line, not the list: the view stays readable and check gives the details.
+    if any(True for _ in diagnostics):
+        stderr.print(f"note: {bib} has problems; publist check lists them", markup=False)
 
 
 @app.command("list")
@@ -214,7 +214,7 @@ def list_command(
             stale=stale,
             months=months,
         )
-    _problems_note(len(listing.diagnostics), bib)
+    _problems_note(listing.diagnostics, bib)
     if listing.cached_records == 0:
         stderr.print(
             "note: no arXiv records cached (publist sync fills the cache); "

@@ -1,0 +1,256 @@
+"""``publist check``: every seeded problem is found on its line, the bundled file is clean."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from publist.check import (
+    SEVERITIES,
+    CheckReport,
+    arxiv_id_problem,
+    check,
+    check_file,
+    format_finding,
+    report_json,
+    summary,
+    valid_arxiv_id,
+)
+from publist.model import Diagnostic, Severity
+from publist.publications import load_bibliography
+from tests.helpers import BUNDLED_BIB, BUNDLED_CONFIG, DATA
+
+PROBLEMS_BIB = DATA / "problems.bib"
+PROBLEMS_CONFIG = DATA / "problems.toml"
+
+E = Severity.ERROR
+W = Severity.WARNING
+
+# (line, key, code, severity) of every finding in tests/data/problems.bib, in file order.
+EXPECTED = [
+    (14, None, "parse-error", E),
+    (26, "twice2023", "duplicate-key", E),
+    (34, "dupfield2022", "duplicate-field", E),
+    (43, "notitle2021", "missing-field", E),
+    (50, "noauthor2021", "missing-field", E),
+    (57, "noyear", "missing-field", E),
+    (64, "novenue2020", "missing-field", E),
+    (73, "notmine2020", "owner-missing", W),
+    (83, "badarxiv2025", "bad-arxiv-id", E),
+    (95, "published2024", "duplicate-paper", E),
+    (111, "doi2022b", "duplicate-paper", E),
+    (127, "similar2022", "similar-paper", W),
+    (140, "badcategory2019", "unknown-category", E),
+    (149, "badmonth2019", "bad-month", W),
+]
+
+
+@pytest.fixture(scope="module")
+def report() -> CheckReport:
+    return check_file(PROBLEMS_BIB, config_path=PROBLEMS_CONFIG)
+
+
+def test_every_seeded_problem_is_found_on_its_line(report: CheckReport) -> None:
+    found = [(f.line, f.key, f.code, f.severity) for f in report.findings]
+    assert found == EXPECTED
+
+
+def test_the_fixtures_comments_name_true_lines() -> None:
+    # problems.bib documents its own line numbers; a stale comment would mislead the next editor.
+    lines = PROBLEMS_BIB.read_text(encoding="utf-8").splitlines()
+    numbers = [
+        int(number)
+        for line in lines
+        if line.startswith("%")
+        for number in re.findall(r"line (\d+)", line)
+    ]
+    assert len(numbers) >= len(EXPECTED)
+    for number in numbers:
+        target = lines[number - 1]
+        assert target.startswith("@") or re.match(r"  \w+ *= ", target), (number, target)
+    for number, key, _code, _severity in EXPECTED:
+        assert number in numbers, f"line {number} ({key}) is not named in a comment"
+
+
+@pytest.mark.parametrize(
+    ("key", "fragment"),
+    [
+        ("twice2023", "duplicate entry key (first at line 20)"),
+        ("dupfield2022", "field(s) given twice: title"),
+        ("notitle2021", "missing title"),
+        ("noauthor2021", "missing author"),
+        ("noyear", "missing year"),
+        ("novenue2020", "missing venue (journal) for a journal entry"),
+        ("notmine2020", "none of the owner's names is among the authors"),
+        ("badarxiv2025", "eprint '2501.1809' is not a valid arXiv identifier"),
+        (
+            "published2024",
+            "same paper as preprint2023 (line 88): same arXiv id 2305.12345; "
+            "keep the published version, drop the preprint",
+        ),
+        ("doi2022b", "same paper as doi2022a (line 104): same DOI 10.1000/XYZ.123"),
+        ("similar2022", "same paper as similar2021w (line 120)? same title and authors"),
+        ("badcategory2019", "unknown category 'conferense' ignored"),
+        ("badmonth2019", "month '13' is not a month"),
+    ],
+)
+def test_messages(report: CheckReport, key: str, fragment: str) -> None:
+    messages = [f.message for f in report.findings if f.key == key]
+    assert len(messages) == 1
+    assert fragment in messages[0]
+
+
+def test_counts_and_failure(report: CheckReport) -> None:
+    assert (report.entries, report.errors, report.warnings) == (17, 11, 3)
+    assert report.failed()
+    assert report.failed(strict=True)
+
+
+def test_the_bundled_file_is_clean() -> None:
+    report = check_file(BUNDLED_BIB, config_path=BUNDLED_CONFIG)
+    assert report.findings == ()
+    assert not report.failed(strict=True)
+    assert summary(report).endswith("publications.bib: 11 entries checked, no problems found")
+
+
+def test_warnings_alone_fail_only_under_strict(tmp_path: Path) -> None:
+    bib = tmp_path / "publications.bib"
+    bib.write_text(
+        "@inproceedings{a,\n  title = {T},\n  author = {Doe, Jane},\n"
+        "  booktitle = {B},\n  year = {2020},\n  month = {13},\n}\n",
+        encoding="utf-8",
+    )
+    report = check_file(bib, config_path=PROBLEMS_CONFIG)
+    assert [f.code for f in report.findings] == ["owner-missing", "bad-month"]
+    assert not report.failed()
+    assert report.failed(strict=True)
+
+
+def test_owner_is_only_checked_when_names_are_configured(tmp_path: Path) -> None:
+    bib = tmp_path / "publications.bib"
+    bib.write_text(
+        "@article{a,\n  title = {T},\n  author = {Doe, Jane},\n  journal = {J},\n"
+        "  year = {2020},\n}\n",
+        encoding="utf-8",
+    )
+    assert check_file(bib).findings == ()
+
+
+def test_editors_count_as_people_for_the_owner(tmp_path: Path) -> None:
+    bib = tmp_path / "publications.bib"
+    bib.write_text(
+        "@book{a,\n  title = {T},\n  editor = {Song, Qingyu},\n  publisher = {P},\n"
+        "  year = {2020},\n}\n",
+        encoding="utf-8",
+    )
+    assert check_file(bib, config_path=PROBLEMS_CONFIG).findings == ()
+
+
+def test_loader_diagnostics_are_regraded_by_code() -> None:
+    loaded = load_bibliography(PROBLEMS_BIB, config_path=PROBLEMS_CONFIG)
+    by_code = {d.code: d.severity for d in loaded.bibliography.diagnostics}
+    # export treats an unknown category as a warning; check makes it an error.
+    assert by_code["unknown-category"] is W
+    graded = {d.code: d.severity for d in check(loaded)}
+    assert graded["unknown-category"] is E
+
+
+def test_every_code_has_one_severity() -> None:
+    assert set(SEVERITIES.values()) == {E, W}
+    assert all(code == code.lower() and " " not in code for code in SEVERITIES)
+
+
+@pytest.mark.parametrize(
+    "ident",
+    [
+        "2501.18092",
+        "2501.18092v2",
+        "0704.0001",
+        "1412.9999",
+        "1501.00001",
+        "math/0309136",
+        "math.GT/0309136v1",
+        "hep-th/9901001",
+        "cond-mat/0703999",
+    ],
+)
+def test_valid_arxiv_ids(ident: str) -> None:
+    assert valid_arxiv_id(ident)
+
+
+@pytest.mark.parametrize(
+    "ident",
+    [
+        "2501.1809",  # four digits after 2014
+        "1412.12345",  # five digits before 2015
+        "0703.0001",  # new style before April 2007
+        "2513.00001",  # month 13
+        "2501.18092v0",
+        "math/0704001",  # old style after March 2007
+        "math/0313001",
+        "arXiv:2501.18092",  # the prefix is stripped before, never accepted here
+        "abc",
+        "",
+    ],
+)
+def test_invalid_arxiv_ids(ident: str) -> None:
+    assert not valid_arxiv_id(ident)
+
+
+@pytest.mark.parametrize(
+    ("fields", "problem"),
+    [
+        ({"eprint": "2501.18092"}, None),
+        ({"eprint": "arXiv:2501.18092v3", "archiveprefix": "arXiv"}, None),
+        ({"eprint": "2501.1809"}, ("eprint", "eprint '2501.1809' is not a valid arXiv identifier")),
+        ({"eprint": "PMC12345", "eprinttype": "pubmed"}, None),  # not an arXiv eprint
+        ({"arxivid": "1234"}, ("arxivid", "arxivid '1234' is not a valid arXiv identifier")),
+        ({"url": "https://arxiv.org/abs/2501.18092v2"}, None),
+        ({"url": r"\url{https://arxiv.org/pdf/2501.18092.pdf}"}, None),
+        (
+            {"url": "https://arxiv.org/abs/25011.8092"},
+            ("url", "url '25011.8092' is not a valid arXiv identifier"),
+        ),
+        ({"url": "https://example.org/abs/25011.8092"}, None),  # not arXiv
+        ({"doi": "10.48550/arXiv.2501.18092"}, None),
+        (
+            {"doi": "https://doi.org/10.48550/arXiv.2501.1809"},
+            ("doi", "doi '2501.1809' is not a valid arXiv identifier"),
+        ),
+        ({"doi": "10.1109/CVPR.2024.1"}, None),
+        ({}, None),
+    ],
+)
+def test_arxiv_id_problem(fields: dict[str, str], problem: tuple[str, str] | None) -> None:
+    assert arxiv_id_problem(fields) == problem
+
+
+def test_format_finding() -> None:
+    finding = Diagnostic("pubs.bib", 12, "k", E, "missing-field", "missing title")
+    assert format_finding(finding) == "pubs.bib:12: error: k: missing title [missing-field]"
+    anonymous = Diagnostic("pubs.bib", None, None, W, "bad-month", "odd")
+    assert format_finding(anonymous) == "pubs.bib: warning: odd [bad-month]"
+
+
+def test_summary_counts(report: CheckReport) -> None:
+    assert summary(report) == f"{PROBLEMS_BIB}: 17 entries checked, 11 errors, 3 warnings"
+    one = CheckReport("a.bib", 1, (Diagnostic("a.bib", 1, "k", E, "bad-name", "x"),))
+    assert summary(one) == "a.bib: 1 entry checked, 1 error, 0 warnings"
+
+
+def test_report_json(report: CheckReport) -> None:
+    data = json.loads(report_json(report))
+    assert (data["entries"], data["errors"], data["warnings"], data["failed"]) == (17, 11, 3, True)
+    assert data["findings"][1] == {
+        "path": str(PROBLEMS_BIB),
+        "line": 26,
+        "key": "twice2023",
+        "severity": "error",
+        "code": "duplicate-key",
+        "message": "duplicate entry key (first at line 20); this entry is skipped",
+    }
+    clean = CheckReport("a.bib", 0, ())
+    assert json.loads(report_json(clean, strict=True))["failed"] is False
