@@ -6,7 +6,7 @@ This is the only module that imports typer and the only one that owns consoles.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -289,6 +289,100 @@ def check(
         console.print(summary(report), markup=False, soft_wrap=True)
     if failed:
         raise typer.Exit(int(ExitCode.INPUT))
+
+
+@app.command()
+def sync(
+    bib: BibOption = Path("publications.bib"),
+    config: ConfigOption = None,
+    api_url: Annotated[
+        str | None,
+        typer.Option(
+            "--api-url",
+            help="arXiv API endpoint (default: $PUBLIST_ARXIV_URL, else "
+            "https://export.arxiv.org/api/query).",
+        ),
+    ] = None,
+    delay: Annotated[
+        float | None,
+        typer.Option(
+            "--delay",
+            min=0,
+            help="Seconds between requests (default: $PUBLIST_ARXIV_DELAY, else 3; "
+            "never under 3 for arXiv itself).",
+        ),
+    ] = None,
+    refresh: Annotated[
+        bool, typer.Option("--refresh", help="Ignore cached answers (they last 24 hours).")
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", "-n", help="Show what would change; write nothing.")
+    ] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Rewrite a file that has blocks publist cannot parse (they are kept as written).",
+        ),
+    ] = False,
+    encoding: EncodingOption = "utf-8",
+) -> None:
+    """Refresh the arXiv entries of the bib from the arXiv API."""
+    from publist.arxiv import ArxivSettings
+    from publist.sync import sync as run_sync
+    from publist.sync_report import changes_table, notices_table
+
+    with _errors():
+        settings = ArxivSettings.from_env(base_url=api_url, delay=delay)
+        with _progress() as progress:
+            result = run_sync(
+                bib,
+                config_path=config,
+                settings=settings,
+                dry_run=dry_run,
+                force=force,
+                refresh=refresh,
+                encoding=encoding,
+                progress=progress,
+            )
+        plan = result.plan
+        if plan.updates:
+            stdout.print(changes_table(plan))
+        if plan.notices:
+            stdout.print(notices_table(plan))
+        changed = sum(len(u.changes) for u in plan.updates)
+        verb = "would change" if dry_run else "changed"
+        summary = (
+            f"{plan.looked_up} arXiv entr{'y' if plan.looked_up == 1 else 'ies'} looked up "
+            f"with {result.requests_sent} request{'' if result.requests_sent == 1 else 's'}; "
+            f"{verb} {changed} field{'' if changed == 1 else 's'} in {len(plan.updates)} "
+            f"entr{'y' if len(plan.updates) == 1 else 'ies'}"
+        )
+        if result.written:
+            summary += f"; wrote {result.path}"
+        elif plan.updates:
+            summary += "; nothing written (--dry-run)"
+        stderr.print(summary, markup=False)
+
+
+@contextmanager
+def _progress() -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar on stderr for long lookups; nothing when stderr is not a terminal."""
+    if not stderr.is_terminal:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(
+        TextColumn("arXiv"), BarColumn(), MofNCompleteColumn(), console=stderr, transient=True
+    ) as bar:
+        task = bar.add_task("lookup", total=None, visible=False)
+
+        def update(done: int, total: int) -> None:
+            # One batch is quick; show the bar only when several are needed.
+            bar.update(task, completed=done, total=total, visible=total > 100)
+
+        yield update
 
 
 def main() -> None:
