@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
 
+from publist.arxiv import ArxivId, ArxivRecord
+from publist.arxiv_cache import JsonCache
 from publist.check import check_file, format_finding
 from tests.golden import GOLDEN_DIR
 from tests.helpers import BUNDLED_BIB, BUNDLED_CONFIG, DATA, run_cli
@@ -132,6 +135,25 @@ def test_list_stale_with_a_long_limit_finds_nothing(in_workdir: Path, tmp_path: 
     assert result.exit_code == 0
     assert result.stdout == ""
     assert "no publications match" in result.stderr
+
+
+def test_list_stale_from_the_sync_cache(in_workdir: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    published = ArxivRecord(
+        id=ArxivId("2412.00059", 2),
+        title="Adaptive Coordinate-Wise Step Sizes for Quasi-Newton Methods",
+        authors=("Wei Lin", "Qingyu Song", "Hong Xu"),
+        abstract="",
+        published=date(2024, 11, 29),
+        updated=date(2025, 5, 2),
+        journal_ref="NeurIPS 2025",
+    )
+    JsonCache(cache).store({"2412.00059": published.to_json()})
+    result = run_cli("list", "--stale", "--months", "1200", env={"PUBLIST_CACHE_DIR": str(cache)})
+    assert result.exit_code == 0
+    assert labels(result.stdout) == ["A1"]
+    assert "arXiv lists journal ref: NeurIPS 2025" in result.stdout
+    assert result.stderr == ""
 
 
 def test_list_months_needs_stale(in_workdir: Path) -> None:

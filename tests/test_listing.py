@@ -6,9 +6,12 @@ import json
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from publist.arxiv import ArxivId, ArxivRecord
+from publist.arxiv_cache import CACHE_FILE_NAME, JsonCache
 from publist.errors import NotFoundError, UsageError
 from publist.listing import (
     find_item,
@@ -25,6 +28,14 @@ from publist.stale import ArxivEvidence
 from tests.helpers import BUNDLED_BIB, BUNDLED_CONFIG, EDGE_BIB, EDGE_CONFIG
 
 BUNDLED = load_bibliography(BUNDLED_BIB, config_path=BUNDLED_CONFIG)
+
+
+@pytest.fixture(autouse=True)
+def empty_sync_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """--stale reads the sync cache; never the user's own."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("PUBLIST_CACHE_DIR", str(folder))
+    return folder
 
 
 @dataclass(frozen=True)
@@ -233,3 +244,50 @@ def test_json_keeps_unicode_readable() -> None:
     cjk = next(row for row in rows if row["key"] == "songcjk2021")
     assert cjk["authors"] == ["宋庆禹", "李伟"]
     assert "宋庆禹" in json.dumps(cjk, ensure_ascii=False)
+
+
+def cache_records(folder: Path, **records: ArxivRecord) -> None:
+    """Store records in the sync cache the way ``publist sync`` does (keyed by base id)."""
+    JsonCache(folder).store({record.id.base: record.to_json() for record in records.values()})
+
+
+def record(base: str, **changes: Any) -> ArxivRecord:
+    fields: dict[str, Any] = {
+        "id": ArxivId(base, 1),
+        "title": "T",
+        "authors": ("Qingyu Song",),
+        "abstract": "",
+        "published": date(2025, 1, 30),
+        "updated": date(2025, 1, 30),
+    }
+    fields.update(changes)
+    return ArxivRecord(**fields)
+
+
+def test_stale_reads_the_sync_cache(empty_sync_cache: Path) -> None:
+    cache_records(
+        empty_sync_cache,
+        a2=record("2501.18092", dois=("10.5555/published.1",)),
+        a1=record("2412.00059", published=date(2024, 12, 1)),
+    )
+    listing = list_publications(
+        BUNDLED_BIB, config_path=BUNDLED_CONFIG, stale=True, today=date(2025, 3, 1)
+    )
+    assert listing.cached_records == 2
+    assert listing.stale == {"song2025learning": "arXiv lists DOI 10.5555/published.1"}
+
+
+def test_a_cached_not_found_answer_is_no_evidence(empty_sync_cache: Path) -> None:
+    JsonCache(empty_sync_cache).store({"2501.18092": None})
+    listing = list_publications(
+        BUNDLED_BIB, config_path=BUNDLED_CONFIG, stale=True, today=date(2025, 3, 1)
+    )
+    assert (listing.cached_records, listing.items) == (0, ())
+
+
+def test_a_corrupt_cache_counts_as_empty(empty_sync_cache: Path) -> None:
+    empty_sync_cache.mkdir()
+    (empty_sync_cache / CACHE_FILE_NAME).write_text("{not json", encoding="utf-8")
+    listing = list_publications(BUNDLED_BIB, config_path=BUNDLED_CONFIG, stale=True, months=1)
+    assert listing.cached_records == 0
+    assert len(listing.items) == 2  # both preprints are older than a month by now

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
+from publist.arxiv import find_arxiv_id
 from publist.bibfile import RawEntry, SourceDocument
 from publist.model import Category, Diagnostic, Publication, Severity
 from publist.publications import LoadedBibliography, load_bibliography
@@ -139,64 +139,21 @@ def _entry_findings(
 
 # ---- arXiv identifiers ------------------------------------------------------------------------
 
-_NEW_ID = re.compile(r"(\d{2})(\d{2})\.(\d{4,5})(?:v[1-9]\d*)?")
-_OLD_ID = re.compile(r"[a-z]+(?:-[a-z]+)?(?:\.[A-Z]{2})?/(\d{2})(\d{2})\d{3}(?:v[1-9]\d*)?")
-_ARXIV_PREFIX = re.compile(r"^arxiv\s*:\s*", re.IGNORECASE)
-_ARXIV_URL = re.compile(r"^https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/(.+)$", re.IGNORECASE)
-_ARXIV_DOI = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/)?10\.48550/arxiv\.(.+)$", re.IGNORECASE)
-
-
-def valid_arxiv_id(text: str) -> bool:
-    """True when ``text`` can be an arXiv id: ``2501.18092``, ``2501.18092v2``, ``math/0309136``."""
-    new = _NEW_ID.fullmatch(text)
-    if new:
-        yymm = int(new.group(1) + new.group(2))
-        digits = len(new.group(3))
-        # Four-digit numbers ran from April 2007 to December 2014, five-digit ones since 2015.
-        in_range = 704 <= yymm <= 1412 if digits == 4 else yymm >= 1501
-        return 1 <= int(new.group(2)) <= 12 and in_range
-    old = _OLD_ID.fullmatch(text)
-    if old:
-        year, month = int(old.group(1)), int(old.group(2))
-        # Old-style ids were issued from 1991 to March 2007.
-        return 1 <= month <= 12 and (year >= 91 or year < 7 or (year == 7 and month <= 3))
-    return False
+# The fields find_arxiv_id reads; its messages start with the name of the field at fault.
+_ARXIV_SOURCES = ("eprint", "arxivid", "arxiv", "doi", "url", "journal", "note", "howpublished")
 
 
 def arxiv_id_problem(fields: Mapping[str, str]) -> tuple[str, str] | None:
-    """(field, message) for an arXiv id in the entry's evaluated fields that cannot be valid.
+    """(field, message) when the entry's evaluated fields name an arXiv id that cannot exist.
 
-    A local stand-in for the id parser of ``publist.arxiv``: it reads ``eprint`` (unless another
-    archive is named), ``arxivid``/``arxiv``, and a ``url`` or ``doi`` that points at arXiv.
+    The id parser is ``publist.arxiv.find_arxiv_id``, the one ``sync`` uses, so ``check`` flags
+    exactly the entries ``sync`` would refuse.
     """
-    archive = (fields.get("archiveprefix") or fields.get("eprinttype") or "").strip().lower()
-    candidates: list[tuple[str, str]] = []
-    if archive in ("", "arxiv") and fields.get("eprint", "").strip():
-        candidates.append(("eprint", _ARXIV_PREFIX.sub("", _bare(fields["eprint"]))))
-    for name in ("arxivid", "arxiv"):
-        if fields.get(name, "").strip():
-            candidates.append((name, _ARXIV_PREFIX.sub("", _bare(fields[name]))))
-    for name, pattern in (("url", _ARXIV_URL), ("doi", _ARXIV_DOI)):
-        match = pattern.match(_bare(fields.get(name, "")))
-        if match:
-            candidates.append((name, _strip_url_tail(match.group(1))))
-    for name, value in candidates:
-        if not valid_arxiv_id(value):
-            return name, f"{name} {value!r} is not a valid arXiv identifier"
-    return None
-
-
-def _bare(value: str) -> str:
-    value = value.strip()
-    url = re.fullmatch(r"\\url\s*\{(.*)\}", value, re.DOTALL)
-    if url:
-        value = url.group(1)
-    return value.replace("{", "").replace("}", "").strip()
-
-
-def _strip_url_tail(token: str) -> str:
-    token = re.split(r"[?#]", token, maxsplit=1)[0].rstrip("/")
-    return token[:-4] if token.lower().endswith(".pdf") else token
+    _ident, problem = find_arxiv_id(fields)
+    if problem is None:
+        return None
+    name = problem.split(" ", 1)[0]
+    return (name if name in _ARXIV_SOURCES else "", problem)
 
 
 # ---- the same paper twice ---------------------------------------------------------------------

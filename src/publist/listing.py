@@ -56,8 +56,8 @@ def list_publications(
 ) -> Listing:
     """Load the bib and keep the items that pass ``filters``; with ``stale``, only stale preprints.
 
-    ``months`` overrides ``[stale] months`` of the config; ``records`` reads the arXiv records
-    of the sync cache (never the network).
+    ``months`` overrides ``[stale] months`` of the config. ``records`` gives the arXiv records
+    to judge by; by default those of the ``publist sync`` cache, however old (never the network).
     """
     if months is not None and not stale:
         raise UsageError("--months only applies with --stale")
@@ -66,7 +66,7 @@ def list_publications(
     reasons: dict[str, str] = {}
     cached: int | None = None
     if stale:
-        evidence = records() if records is not None else {}
+        evidence = records() if records is not None else _cached_records()
         cached = len(evidence)
         limit = months if months is not None else loaded.config.stale_months
         when = today or date.today()
@@ -82,6 +82,13 @@ def list_publications(
         total=len(loaded.bibliography.items),
         cached_records=cached,
     )
+
+
+def _cached_records() -> Mapping[str, ArxivEvidence]:
+    # Imported here: the arXiv client pulls in requests, which only --stale needs.
+    from publist.arxiv import read_cached_records
+
+    return read_cached_records()
 
 
 def find_item(bibliography: Bibliography, query: str, *, path: Path | str | None = None) -> Item:

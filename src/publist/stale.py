@@ -9,8 +9,9 @@ from typing import Protocol
 
 from publist.model import Category, Publication
 
-_NEW_ID = re.compile(r"^(\d{2})(\d{2})\.\d{4,5}$")
-_OLD_ID = re.compile(r"^([a-z\-]+)(?:\.[A-Za-z]{2})?/(\d{2})(\d{2})\d{3}$", re.IGNORECASE)
+# Dates inside canonical ids: YYMM.NNNNN (new style) and archive/YYMMNNN (old style).
+_NEW_DATE = re.compile(r"^(\d{2})(\d{2})\.")
+_OLD_DATE = re.compile(r"/(\d{2})(\d{2})\d{3}$")
 
 
 class ArxivEvidence(Protocol):
@@ -33,11 +34,12 @@ class ArxivEvidence(Protocol):
 
 
 def arxiv_base(arxiv_id: str) -> str:
-    """The id the sync cache uses as key: old-style archives lowercased, no subject class."""
-    old = _OLD_ID.match(arxiv_id)
-    if old:
-        return f"{old.group(1).lower()}/{arxiv_id.rsplit('/', 1)[1]}"
-    return arxiv_id
+    """The id the sync cache uses as key (``math.GT/0309136v2`` -> ``math/0309136``)."""
+    # Imported here: publist.arxiv brings in its HTTP client, which plain `list` does not need.
+    from publist.arxiv import normalize_arxiv_id
+
+    ident = normalize_arxiv_id(arxiv_id)
+    return ident.base if ident is not None else arxiv_id
 
 
 def posted_month(publication: Publication, record: ArxivEvidence | None = None) -> date | None:
@@ -48,13 +50,14 @@ def posted_month(publication: Publication, record: ArxivEvidence | None = None) 
     """
     if record is not None and record.published is not None:
         return record.published.replace(day=1)
-    new = _NEW_ID.match(publication.arxiv_id)
+    base = arxiv_base(publication.arxiv_id) if publication.arxiv_id else ""
+    new = _NEW_DATE.match(base)
     if new:
         return _month(2000 + int(new.group(1)), int(new.group(2)))
-    old = _OLD_ID.match(publication.arxiv_id)
+    old = _OLD_DATE.search(base)
     if old:
-        year = int(old.group(2))
-        return _month(year + (1900 if year >= 91 else 2000), int(old.group(3)))
+        year = int(old.group(1))
+        return _month(year + (1900 if year >= 91 else 2000), int(old.group(2)))
     if publication.year is None:
         return None
     return _month(publication.year, publication.month or 12)
