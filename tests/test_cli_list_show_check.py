@@ -149,7 +149,8 @@ def test_list_stale_from_the_sync_cache(in_workdir: Path, tmp_path: Path) -> Non
         journal_ref="NeurIPS 2025",
     )
     JsonCache(cache).store({"2412.00059": published.to_json()})
-    result = run_cli("list", "--stale", "--months", "1200", env={"PUBLIST_CACHE_DIR": str(cache)})
+    env = {"PUBLIST_CACHE_DIR": str(cache), "COLUMNS": "160"}
+    result = run_cli("list", "--stale", "--months", "1200", env=env)
     assert result.exit_code == 0
     assert labels(result.stdout) == ["A1"]
     assert "arXiv lists journal ref: NeurIPS 2025" in result.stdout
