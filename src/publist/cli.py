@@ -179,8 +179,8 @@ def list_command(
         bool,
         typer.Option(
             "--stale",
-            help="Only preprints that arXiv (sync cache) lists as published, or older than "
-            "[stale] months.",
+            help="Only preprints that arXiv lists as published (per the sync cache) or that are "
+            "at least stale.months old (publist.toml; default 24).",
         ),
     ] = False,
     months: Annotated[
