@@ -13,11 +13,12 @@ from publist.arxiv import ArxivId, ArxivRecord
 from publist.arxiv_cache import JsonCache
 from publist.check import check_file, format_finding
 from tests.golden import GOLDEN_DIR
-from tests.helpers import BUNDLED_BIB, BUNDLED_CONFIG, DATA, run_cli
+from tests.helpers import BUNDLED_BIB, BUNDLED_CONFIG, DATA, ROOT, run_cli
 
 PROBLEMS_BIB = DATA / "problems.bib"
 PROBLEMS_CONFIG = DATA / "problems.toml"
 ANSI = re.compile(r"\x1b\[")
+PYPROJECT_SCRIPTS = re.compile(r'^(\w+) = "publist\.cli:main"$', re.M)
 SGR = re.compile(r"\x1b\[([0-9;]*)m")
 # A terminal that takes colour: forced, 256 colours, nothing in the environment to stop it.
 COLOUR_TERMINAL: dict[str, str | None] = {
@@ -403,3 +404,21 @@ def test_check_undecodable_bib(tmp_path: Path) -> None:
     result = run_cli("check", "--bib", bib)
     assert result.exit_code == 1
     assert result.stderr.startswith(f"error: {bib}:2: not valid utf-8 (byte 0xe9)")
+
+
+# ---- pre-commit ------------------------------------------------------------------------------
+
+
+def test_pre_commit_hook_runs_publist_check_on_bib_changes() -> None:
+    hooks = (ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
+    settings = dict(re.findall(r"^-? *(\w+): (.+)$", hooks, re.M))
+    assert settings["id"] == "publist-check"
+    assert settings["entry"] == "publist check"
+    assert settings["language"] == "python"
+    assert settings["pass_filenames"] == "false"
+    files = re.compile(settings["files"])
+    assert files.search("publications.bib")
+    assert files.search("cv/pubs.bib")
+    assert not files.search("publist.toml")
+    # The entry point the hook calls exists.
+    assert "publist" in PYPROJECT_SCRIPTS.findall((ROOT / "pyproject.toml").read_text("utf-8"))
