@@ -279,12 +279,13 @@ def check(
     else:
         console = _terminal()
         for finding in report.findings:
-            style = "bold red" if finding.severity is Severity.ERROR else "yellow"
             line = format_finding(finding)
-            head, _, rest = line.partition(f" {finding.severity.value}:")
-            text = Text(head)
-            text.append(f" {finding.severity.value}:", style=style)
-            text.append(rest)
+            text = Text(line)
+            severity = finding.severity.value
+            start = line.find(f" {severity}:") + 1
+            style = "bold red" if finding.severity is Severity.ERROR else "yellow"
+            text.stylize(style, start, start + len(severity))
+            # soft_wrap: a finding stays one line however narrow the terminal, for CI logs.
             console.print(text, soft_wrap=True)
         console.print(summary(report), markup=False, soft_wrap=True)
     if failed:
