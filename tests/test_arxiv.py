@@ -788,7 +788,7 @@ def test_pacing_with_fake_clock(
     assert fake_time.sleeps == [3.0, 3.0, 2.0]
 
 
-def test_pacing_in_real_time(arxiv_server: FakeArxiv, arxiv_settings: ArxivSettings) -> None:
+def test_pacing_in_real_time(arxiv_server: FakeArxiv) -> None:
     wanted = arxiv_server.add_many(5)
     session = requests.Session()
     session.trust_env = False

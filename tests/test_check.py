@@ -11,7 +11,6 @@ import pytest
 from publist.check import (
     SEVERITIES,
     CheckReport,
-    arxiv_id_problem,
     check,
     check_file,
     format_finding,
@@ -38,7 +37,7 @@ EXPECTED = [
     (57, "noyear", "missing-field", E),
     (64, "novenue2020", "missing-field", E),
     (73, "notmine2020", "owner-missing", W),
-    (83, "badarxiv2025", "bad-arxiv-id", E),
+    (79, "badarxiv2025", "invalid-arxiv-id", E),
     (95, "published2024", "duplicate-paper", E),
     (111, "doi2022b", "duplicate-paper", E),
     (127, "similar2022", "similar-paper", W),
@@ -162,39 +161,7 @@ def test_every_code_has_one_severity() -> None:
     assert all(code == code.lower() and " " not in code for code in SEVERITIES)
 
 
-@pytest.mark.parametrize(
-    ("fields", "problem"),
-    [
-        ({"eprint": "2501.18092"}, None),
-        ({"eprint": "arXiv:2501.18092v3", "archiveprefix": "arXiv"}, None),
-        ({"eprint": "math.GT/0309136"}, None),
-        ({"eprint": "2501.1809"}, ("eprint", "eprint '2501.1809' is not a valid arXiv identifier")),
-        ({"eprint": "PMC12345", "eprinttype": "pubmed"}, None),  # not an arXiv eprint
-        ({"arxivid": "1234"}, ("arxivid", "arxivid '1234' is not a valid arXiv identifier")),
-        ({"url": "https://arxiv.org/abs/2501.18092v2"}, None),
-        (
-            {"url": "https://arxiv.org/abs/25011.8092"},
-            ("url", "url 'https://arxiv.org/abs/25011.8092' names an invalid arXiv identifier"),
-        ),
-        ({"url": "https://example.org/abs/25011.8092"}, None),  # not arXiv
-        ({"doi": "10.48550/arXiv.2501.18092"}, None),
-        (
-            {"doi": "10.48550/arXiv.2501.1809"},
-            ("doi", "doi '10.48550/arXiv.2501.1809' is an arXiv DOI with an invalid identifier"),
-        ),
-        ({"doi": "10.1109/CVPR.2024.1"}, None),
-        (
-            {"journal": "arXiv preprint arXiv:2513.00001"},
-            ("journal", "journal names an invalid arXiv identifier '2513.00001'"),
-        ),
-        ({}, None),
-    ],
-)
-def test_arxiv_id_problem(fields: dict[str, str], problem: tuple[str, str] | None) -> None:
-    assert arxiv_id_problem(fields) == problem
-
-
-def test_a_bad_arxiv_url_is_reported_on_the_url_line(tmp_path: Path) -> None:
+def test_a_bad_arxiv_url_is_an_error(tmp_path: Path) -> None:
     bib = tmp_path / "publications.bib"
     bib.write_text(
         "@misc{a,\n  title = {T},\n  author = {Song, Qingyu},\n  year = {2025},\n"
@@ -202,7 +169,10 @@ def test_a_bad_arxiv_url_is_reported_on_the_url_line(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     findings = check_file(bib, config_path=PROBLEMS_CONFIG).findings
-    assert [(f.line, f.code) for f in findings] == [(5, "bad-arxiv-id")]
+    assert [(f.line, f.code, f.severity) for f in findings] == [(1, "invalid-arxiv-id", E)]
+    assert findings[0].message == (
+        "url 'https://arxiv.org/abs/2501.1809' names an invalid arXiv identifier"
+    )
 
 
 def test_format_finding() -> None:

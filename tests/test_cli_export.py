@@ -33,7 +33,7 @@ def test_version() -> None:
     assert result.stdout.strip() == f"publist {__version__}"
 
 
-@pytest.mark.parametrize("command", [[], ["export"]])
+@pytest.mark.parametrize("command", [[], ["export"], ["sync"]])
 def test_help_everywhere(command: list[str]) -> None:
     result = run_cli(*command, "--help")
     assert result.exit_code == 0

@@ -14,12 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
-from publist.arxiv import find_arxiv_id
-from publist.bibfile import RawEntry, SourceDocument
+from publist.bibfile import RawEntry
 from publist.model import Category, Diagnostic, Publication, Severity
 from publist.publications import LoadedBibliography, load_bibliography
 from publist.query import fold
-from publist.stale import arxiv_base
 
 _E = Severity.ERROR
 _W = Severity.WARNING
@@ -32,7 +30,7 @@ SEVERITIES: Mapping[str, Severity] = MappingProxyType(
         "missing-field": _E,  # no title, author, year or venue: the line is incomplete
         "bad-year": _E,  # a year that cannot be read: the entry sorts as undated
         "bad-name": _E,  # a name BibTeX cannot split
-        "bad-arxiv-id": _E,  # no such id can exist; the link is dead and sync stops on it
+        "invalid-arxiv-id": _E,  # no such id can exist: no arXiv link, and sync skips it
         "unknown-category": _E,  # the category field is ignored: the entry may land elsewhere
         "duplicate-paper": _E,  # same arXiv id or DOI: the paper is listed twice
         "similar-paper": _W,  # same title and authors: often a workshop and a full version
@@ -89,12 +87,11 @@ def check_file(
 def check(loaded: LoadedBibliography) -> tuple[Diagnostic, ...]:
     """Every finding for ``loaded``: the loader's diagnostics re-graded, plus the lint rules."""
     findings = [_graded(diagnostic) for diagnostic in loaded.bibliography.diagnostics]
-    document = loaded.document
     # build() makes one publication per entry, in the same order.
-    pairs = list(zip(document.entries, loaded.publications, strict=True))
+    pairs = list(zip(loaded.document.entries, loaded.publications, strict=True))
     owner_known = bool(loaded.config.owner_names)
     for entry, publication in pairs:
-        findings.extend(_entry_findings(document, entry, publication, owner_known=owner_known))
+        findings.extend(_entry_findings(entry, publication, owner_known=owner_known))
     findings.extend(_duplicates(pairs))
     return tuple(sorted(findings, key=lambda d: (d.line or 0, d.key or "", d.code)))
 
@@ -109,7 +106,7 @@ def _finding(publication: Publication, line: int, code: str, message: str) -> Di
 
 
 def _entry_findings(
-    document: SourceDocument, entry: RawEntry, publication: Publication, *, owner_known: bool
+    entry: RawEntry, publication: Publication, *, owner_known: bool
 ) -> Iterator[Diagnostic]:
     venue_field = VENUE_FIELDS.get(publication.category)
     if venue_field and not (publication.venue or publication.venue_short):
@@ -128,32 +125,6 @@ def _entry_findings(
             "owner-missing",
             f"none of the owner's names is among the {field}s",
         )
-    fields = {name: document.value(entry, name) or "" for name in entry.fields}
-    problem = arxiv_id_problem(fields)
-    if problem is not None:
-        field, message = problem
-        yield _finding(
-            publication, entry.field_lines.get(field, entry.line), "bad-arxiv-id", message
-        )
-
-
-# ---- arXiv identifiers ------------------------------------------------------------------------
-
-# The fields find_arxiv_id reads; its messages start with the name of the field at fault.
-_ARXIV_SOURCES = ("eprint", "arxivid", "arxiv", "doi", "url", "journal", "note", "howpublished")
-
-
-def arxiv_id_problem(fields: Mapping[str, str]) -> tuple[str, str] | None:
-    """(field, message) when the entry's evaluated fields name an arXiv id that cannot exist.
-
-    The id parser is ``publist.arxiv.find_arxiv_id``, the one ``sync`` uses, so ``check`` flags
-    exactly the entries ``sync`` would refuse.
-    """
-    _ident, problem = find_arxiv_id(fields)
-    if problem is None:
-        return None
-    name = problem.split(" ", 1)[0]
-    return (name if name in _ARXIV_SOURCES else "", problem)
 
 
 # ---- the same paper twice ---------------------------------------------------------------------
@@ -178,8 +149,9 @@ def _duplicates(pairs: list[tuple[RawEntry, Publication]]) -> Iterator[Diagnosti
     for entry, publication in pairs:
         keys: list[tuple[dict[str, Publication], str, str]] = []
         if publication.arxiv_id:
-            ident = arxiv_base(publication.arxiv_id).lower()
-            keys.append((by_arxiv, ident, f"same arXiv id {publication.arxiv_id}"))
+            # The read model holds the canonical id (no version, no subject class).
+            ident = publication.arxiv_id
+            keys.append((by_arxiv, ident, f"same arXiv id {ident}"))
         if publication.doi:
             keys.append((by_doi, publication.doi.lower(), f"same DOI {publication.doi}"))
         match: tuple[Publication, str] | None = None

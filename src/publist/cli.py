@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.text import Text
 
 from publist import __version__
-from publist.errors import ExitCode, PublistError
+from publist.errors import ExitCode, PublistError, UsageError
 from publist.model import Diagnostic
 
 app = typer.Typer(
@@ -115,25 +115,21 @@ def export(
     encoding: EncodingOption = "utf-8",
 ) -> None:
     """Export the publication lists as Markdown, HTML or plain text."""
-    from publist.errors import UsageError
     from publist.export import export as run_export
 
     with _errors():
         if output is not None and into is not None:
             raise UsageError("use either -o/--output or --into, not both")
-        try:
-            result = run_export(
-                bib,
-                fmt=fmt,
-                config_path=config,
-                output=output,
-                into=into,
-                standalone=standalone,
-                strict=strict,
-                encoding=encoding,
-            )
-        except PublistError:
-            raise
+        result = run_export(
+            bib,
+            fmt=fmt,
+            config_path=config,
+            output=output,
+            into=into,
+            standalone=standalone,
+            strict=strict,
+            encoding=encoding,
+        )
         _report(result.diagnostics)
         if result.written_to is None:
             sys.stdout.write(result.text)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 from publist import bibfile
+from publist.arxiv_ids import find_arxiv_id
 from publist.bibfile import RawEntry, SourceDocument
 from publist.categorize import categorize, group_and_number
 from publist.config import Config, load_config
@@ -39,8 +39,19 @@ _MONTH_NAMES = {
     )
     for name in names
 }
-_NEW_ARXIV = re.compile(r"(?<![\d.])(\d{4}\.\d{4,5})(?:v(\d+))?(?![\d])")
-_OLD_ARXIV = re.compile(r"\b([a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v(\d+))?\b")
+# Where arXiv ids are found (see arxiv_ids.find_arxiv_id); only these are evaluated for it.
+_ARXIV_ID_FIELDS = (
+    "eprint",
+    "archiveprefix",
+    "eprinttype",
+    "arxivid",
+    "arxiv",
+    "doi",
+    "url",
+    "journal",
+    "note",
+    "howpublished",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +115,11 @@ def to_publication(
         value = raw(name)
         return to_text(value) if value else ""
 
-    arxiv_id, arxiv_version = _find_arxiv(raw)
+    found, id_problem = find_arxiv_id({name: raw(name) for name in _ARXIV_ID_FIELDS})
+    if id_problem:
+        report(id_problem, code="invalid-arxiv-id")
+    arxiv_id = found.base if found else ""
+    arxiv_version = found.version if found else None
     doi = bare_doi(raw("doi"))
     category, rule, category_problem = categorize(
         entry.entry_type, raw, has_arxiv_id=bool(arxiv_id)
@@ -209,26 +224,6 @@ def _parse_month(value: str) -> int | None:
         number = int(cleaned)
         return number if 1 <= number <= 12 else None
     return _MONTH_NAMES.get(cleaned)
-
-
-def _find_arxiv(get: Callable[[str], str]) -> tuple[str, int | None]:
-    """The arXiv id of an entry, from the fields users put it in."""
-    archive = (get("archiveprefix") or get("eprinttype")).lower()
-    candidates = []
-    eprint = get("eprint")
-    if eprint and archive in ("", "arxiv"):
-        candidates.append(eprint)
-    for name in ("url", "doi", "journal", "note", "howpublished"):
-        value = get(name)
-        if value and "arxiv" in value.lower():
-            candidates.append(value)
-    for candidate in candidates:
-        for pattern in (_NEW_ARXIV, _OLD_ARXIV):
-            match = pattern.search(candidate)
-            if match:
-                version = int(match.group(2)) if match.group(2) else None
-                return match.group(1), version
-    return "", None
 
 
 __all__ = ["LoadedBibliography", "build", "clean_url", "load_bibliography", "to_publication"]

@@ -33,15 +33,6 @@ class ArxivEvidence(Protocol):
         ...
 
 
-def arxiv_base(arxiv_id: str) -> str:
-    """The id the sync cache uses as key (``math.GT/0309136v2`` -> ``math/0309136``)."""
-    # Imported here: publist.arxiv brings in its HTTP client, which plain `list` does not need.
-    from publist.arxiv import normalize_arxiv_id
-
-    ident = normalize_arxiv_id(arxiv_id)
-    return ident.base if ident is not None else arxiv_id
-
-
 def posted_month(publication: Publication, record: ArxivEvidence | None = None) -> date | None:
     """The first day of the month the preprint dates from, or None when nothing says.
 
@@ -50,7 +41,7 @@ def posted_month(publication: Publication, record: ArxivEvidence | None = None) 
     """
     if record is not None and record.published is not None:
         return record.published.replace(day=1)
-    base = arxiv_base(publication.arxiv_id) if publication.arxiv_id else ""
+    base = publication.arxiv_id  # canonical: 2501.18092 or math/0309136
     new = _NEW_DATE.match(base)
     if new:
         return _month(2000 + int(new.group(1)), int(new.group(2)))
@@ -89,7 +80,8 @@ def stale_reason(
     """
     if publication.category is not Category.SUBMISSION:
         return None
-    record = records.get(arxiv_base(publication.arxiv_id)) if publication.arxiv_id else None
+    # The read model and the sync cache both key by the canonical id without version.
+    record = records.get(publication.arxiv_id) if publication.arxiv_id else None
     if record is not None:
         if record.dois:
             return f"arXiv lists DOI {record.dois[0]}"
