@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rich.cells import cell_len
 from rich.console import Console, RenderableType
 
 from publist.listing import list_publications, show_publication
-from publist.model import Author
+from publist.model import Author, Item
 from publist.table import authors_text, build_detail, build_table, initials_name
 from tests.golden import assert_golden
 from tests.helpers import BUNDLED_BIB, BUNDLED_CONFIG, DATA, EDGE_BIB, EDGE_CONFIG, ROOT
@@ -22,7 +26,7 @@ def render(renderable: RenderableType, width: int) -> str:
     )
     console.print(renderable)
     text = console.export_text()
-    assert all(len(line) <= width for line in text.splitlines()), "a line is wider than the screen"
+    assert all(cell_len(line) <= width for line in text.splitlines()), "wider than the screen"
     # rich pads cells to the column width; the goldens keep no trailing spaces.
     return "".join(line.rstrip() + "\n" for line in text.splitlines())
 
@@ -117,3 +121,42 @@ def test_long_author_lists_keep_the_first_six_and_the_owner() -> None:
 def test_full_names_for_show() -> None:
     text = authors_text([Author("Qingyu", "", "Song", "", marks="*")], short=False)
     assert text.plain == "Qingyu Song*"
+
+
+MARKUP = "[bold]Bold[/bold] [red]x [link=http://evil.example]y[/link] \\[z] [Attention]"
+
+
+def publication_with(text: str) -> Item:
+    loaded = list_publications(BUNDLED_BIB, config_path=BUNDLED_CONFIG)
+    item = loaded.items[0]
+    publication = replace(
+        item.publication,
+        key=f"k{text}",
+        title=text,
+        venue=text,
+        venue_short=text,
+        note=text,
+        authors=(Author(text, "", text, "", is_owner=True), Author("A", "", text, "")),
+    )
+    return replace(item, publication=publication)
+
+
+def test_markup_in_fields_is_shown_as_written() -> None:
+    item = publication_with(MARKUP)
+    table = render(build_table([item], notes={item.publication.key: MARKUP}), 400)
+    detail = render(build_detail(item, heading=MARKUP), 400)
+    assert table.count(MARKUP) == 4  # title, venue, note, a family name
+    assert detail.count(MARKUP) >= 5  # title, venue, short name, note, heading
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.text(st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Zl", "Zp")), max_size=40)
+)
+def test_any_title_renders_verbatim_and_within_80_columns(text: str) -> None:
+    item = publication_with(text)
+    wide = render(build_table([item]), 400)
+    collapsed = " ".join(text.split())
+    assert collapsed in " ".join(wide.split())
+    render(build_table([item]), 80)  # asserts every line fits
+    render(build_detail(item, heading="H"), 80)

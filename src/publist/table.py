@@ -119,13 +119,14 @@ def build_table(items: Sequence[Item], *, notes: Mapping[str, str] | None = None
         if note:
             cell.append("\n")
             cell.append(note, style=NOTE)
+        # Every cell is Text: a plain str would be read as rich markup ("[red]" in a title).
         table.add_row(
-            item.label,
-            str(publication.year) if publication.year is not None else "",
-            publication.category.value,
+            Text(item.label),
+            Text(str(publication.year) if publication.year is not None else ""),
+            Text(publication.category.value),
             cell,
-            publication.venue_short or publication.venue,
-            _arxiv(publication),
+            Text(publication.venue_short or publication.venue),
+            Text(_arxiv(publication)),
         )
     return table
 
@@ -142,8 +143,9 @@ def build_detail(item: Item, *, heading: str, diagnostics: Sequence[Diagnostic] 
     grid.add_column(overflow="fold")
 
     def row(name: str, value: str | Text) -> None:
+        # Values become Text: a plain str would be read as rich markup ("[red]" in a title).
         if value:
-            grid.add_row(name, value)
+            grid.add_row(name, value if isinstance(value, Text) else Text(value))
 
     row("label", Text(item.label, style=LABEL))
     row("key", publication.key)
