@@ -153,10 +153,6 @@ def shown(loaded: LoadedBibliography, query: str) -> Shown:
     return Shown(item, loaded.config.headings[item.publication.category], problems)
 
 
-def _person(author: Author) -> str:
-    return author.display
-
-
 def _owner_position(authors: Sequence[Author]) -> int | None:
     return next((index for index, author in enumerate(authors, start=1) if author.is_owner), None)
 
@@ -171,9 +167,9 @@ def item_json(item: Item, *, stale: str | None = None) -> dict[str, Any]:
         "category_rule": publication.category_rule,
         "entry_type": publication.entry_type,
         "title": publication.title,
-        "authors": [_person(author) for author in publication.authors],
+        "authors": [author.display for author in publication.authors],
         "owner_position": _owner_position(publication.authors),
-        "editors": [_person(editor) for editor in publication.editors],
+        "editors": [editor.display for editor in publication.editors],
         "year": publication.year,
         "month": publication.month,
         "venue": publication.venue,
