@@ -25,7 +25,11 @@ RecordLoader = Callable[[], Mapping[str, ArxivEvidence]]
 
 @dataclass(frozen=True, slots=True)
 class Listing:
-    """The rows of ``list``: matching items in display order, and why each is stale."""
+    """The rows of ``list``: matching items in display order, and why each is stale.
+
+    ``total`` counts every item of the bib; ``cached_records`` is how many arXiv records the
+    stale rule had (None without ``--stale``).
+    """
 
     items: tuple[Item, ...]
     stale: Mapping[str, str]
