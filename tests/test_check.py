@@ -37,7 +37,7 @@ EXPECTED = [
     (57, "noyear", "missing-field", E),
     (64, "novenue2020", "missing-field", E),
     (73, "notmine2020", "owner-missing", W),
-    (79, "badarxiv2025", "invalid-arxiv-id", E),
+    (83, "badarxiv2025", "invalid-arxiv-id", E),
     (95, "published2024", "duplicate-paper", E),
     (111, "doi2022b", "duplicate-paper", E),
     (127, "similar2022", "similar-paper", W),
@@ -169,7 +169,7 @@ def test_a_bad_arxiv_url_is_an_error(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     findings = check_file(bib, config_path=PROBLEMS_CONFIG).findings
-    assert [(f.line, f.code, f.severity) for f in findings] == [(1, "invalid-arxiv-id", E)]
+    assert [(f.line, f.code, f.severity) for f in findings] == [(5, "invalid-arxiv-id", E)]
     assert findings[0].message == (
         "url 'https://arxiv.org/abs/2501.1809' names an invalid arXiv identifier"
     )
