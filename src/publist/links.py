@@ -68,7 +68,8 @@ def collect_links(
         elif name == "eprint":
             url = f"https://arxiv.org/abs/{arxiv_id}" if arxiv_id else ""
         else:
-            url = clean_url(field(name))
+            value = field(name)
+            url = clean_url(value) if value else ""
         if not url or url in seen:
             continue
         if not is_safe_url(url):

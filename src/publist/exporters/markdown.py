@@ -16,8 +16,16 @@ _AUTOLINK = re.compile(r"(?i)\b(https?|ftp|mailto|www)(:|\.)")
 _LINE_BREAKS = re.compile(r"\s*[\r\n\u2028\u2029\x0b\x0c\x85]+\s*")
 
 
+# Anything any of the three patterns above could change; most text has none of it.
+_ANY = re.compile(
+    r"[\r\n\u2028\u2029\x0b\x0c\x85\\`*_\[\]<>|~#&$]|(?i:\b(?:https?|ftp|mailto|www)[:.])"
+)
+
+
 def escape(text: str) -> str:
     """Escape ``text`` so it renders literally inside a Markdown list item."""
+    if not _ANY.search(text):
+        return text
     text = _LINE_BREAKS.sub(" ", text)
     text = _SPECIAL.sub(r"\\\1", text)
     return _AUTOLINK.sub(lambda m: f"{m.group(1)}\\{m.group(2)}", text)
