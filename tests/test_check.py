@@ -31,7 +31,7 @@ W = Severity.WARNING
 EXPECTED = [
     (14, None, "parse-error", E),
     (26, "twice2023", "duplicate-key", E),
-    (34, "dupfield2022", "duplicate-field", E),
+    (36, "dupfield2022", "duplicate-field", E),
     (43, "notitle2021", "missing-field", E),
     (50, "noauthor2021", "missing-field", E),
     (57, "noyear", "missing-field", E),
@@ -77,7 +77,7 @@ def test_the_fixtures_comments_name_true_lines() -> None:
     ("key", "fragment"),
     [
         ("twice2023", "duplicate entry key (first at line 20)"),
-        ("dupfield2022", "field(s) given twice: title"),
+        ("dupfield2022", "field 'title' given twice (line 35 and 36); the first value is used"),
         ("notitle2021", "missing title"),
         ("noauthor2021", "missing author"),
         ("noyear", "missing year"),

@@ -388,7 +388,7 @@ def test_check_json(tmp_path: Path) -> None:
     assert result.exit_code == 1
     data = json.loads(result.stdout)
     assert (data["errors"], data["warnings"], data["failed"]) == (11, 3, True)
-    assert [f["line"] for f in data["findings"]][:3] == [14, 26, 34]
+    assert [f["line"] for f in data["findings"]][:3] == [14, 26, 36]
 
 
 def test_check_json_strict(warnings_only: Path) -> None:

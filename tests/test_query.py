@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from publist.errors import UsageError
 from publist.model import Author, Category, Publication
 from publist.publications import load_bibliography
-from publist.query import Filters, fold, matches_search, parse_category, select
+from publist.query import Filters, matches_search, parse_category, select
+from publist.textfold import fold_words as fold
 from tests.helpers import BUNDLED_BIB, BUNDLED_CONFIG
 
 LOADED = load_bibliography(BUNDLED_BIB, config_path=BUNDLED_CONFIG)

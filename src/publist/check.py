@@ -17,7 +17,7 @@ from types import MappingProxyType
 from publist.bibfile import RawEntry
 from publist.model import Category, Diagnostic, Publication, Severity
 from publist.publications import LoadedBibliography, load_bibliography
-from publist.query import fold
+from publist.textfold import fold_words as fold
 
 _E = Severity.ERROR
 _W = Severity.WARNING

@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.text import Text
 
 from publist import __version__
-from publist.errors import ExitCode, PublistError, UsageError
+from publist.errors import ExitCode, PublistError, StrictModeError, UsageError
 from publist.model import Diagnostic
 
 app = typer.Typer(
@@ -74,6 +74,10 @@ def _errors() -> Iterator[None]:
     """Turn expected failures into one line on stderr and their exit code."""
     try:
         yield
+    except StrictModeError as error:
+        # Say what the problems are, not only that there were some.
+        _report(error.diagnostics)
+        _fail(error)
     except PublistError as error:
         _fail(error)
 

@@ -21,6 +21,8 @@ from __future__ import annotations
 from enum import IntEnum
 from pathlib import Path
 
+from publist.model import Diagnostic
+
 
 class ExitCode(IntEnum):
     """Process exit codes; each non-zero code means one thing."""
@@ -73,7 +75,17 @@ class MarkerError(InputError):
 
 
 class StrictModeError(InputError):
-    """``--strict`` was given and loading produced diagnostics."""
+    """``--strict`` was given and loading produced diagnostics (kept in ``diagnostics``)."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: Path | str | None = None,
+        diagnostics: tuple[Diagnostic, ...] = (),
+    ) -> None:
+        super().__init__(message, path=path)
+        self.diagnostics = diagnostics
 
 
 class NotFoundError(InputError):

@@ -140,7 +140,9 @@ def _venue(publication: Publication) -> list[Inline]:
                 if publication.pages:
                     nodes.append(Text(f", {_pages(publication)}"))
                 return nodes
-            nodes.append(Text(", " + _join([_pages(publication), year])))
+            rest = _join([_pages(publication), year])
+            if rest:
+                nodes.append(Text(f", {rest}"))
             return nodes
         where = _join([publication.workshop, publication.venue])
         return [

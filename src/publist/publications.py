@@ -13,7 +13,7 @@ from publist.bibfile import RawEntry, SourceDocument
 from publist.categorize import categorize, group_and_number
 from publist.config import Config, load_config
 from publist.latex import to_text
-from publist.links import bare_doi, clean_url, collect_links
+from publist.links import bare_doi, collect_links
 from publist.model import Author, Bibliography, Diagnostic, Publication, Severity
 from publist.names import OwnerMatcher, parse_authors
 
@@ -150,7 +150,7 @@ def to_publication(
             report(f"cannot read a year from {year_text!r}", code="bad-year", field="year")
         else:
             report("missing year", code="missing-field")
-    month = _parse_month(raw("month"))
+    month = parse_month(raw("month"))
     if month is None and raw("month"):
         report(
             f"month {raw('month')!r} is not a month (1-12 or a name)",
@@ -158,7 +158,7 @@ def to_publication(
             field="month",
         )
     elif month is None and raw("date"):
-        month = _parse_month(raw("date")[5:7]) if len(raw("date")) >= 7 else None
+        month = parse_month(raw("date")[5:7]) if len(raw("date")) >= 7 else None
 
     links, dropped = collect_links(lambda name: raw(name), arxiv_id=arxiv_id, doi=doi)
     for message in dropped:
@@ -224,7 +224,8 @@ def _parse_year(value: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def _parse_month(value: str) -> int | None:
+def parse_month(value: str) -> int | None:
+    """The month number of a ``month`` value (``jan``, ``January``, ``Sept.``, ``6``), or None."""
     cleaned = value.strip().strip(".").lower()
     if not cleaned:
         return None
@@ -234,4 +235,4 @@ def _parse_month(value: str) -> int | None:
     return _MONTH_NAMES.get(cleaned)
 
 
-__all__ = ["LoadedBibliography", "build", "clean_url", "load_bibliography", "to_publication"]
+__all__ = ["LoadedBibliography", "build", "load_bibliography", "parse_month", "to_publication"]

@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from publist.errors import UsageError
 from publist.model import Category, Item, Publication
-
-_NOT_WORD = re.compile(r"[\W_]+")
-
-
-def fold(text: str) -> str:
-    """Casefolded, accents removed, punctuation as one space: ``Qíngyǔ-Song`` -> ``qingyu song``."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(_NOT_WORD.sub(" ", stripped.casefold()).split())
+from publist.textfold import fold_words as fold
 
 
 def parse_category(name: str) -> Category:

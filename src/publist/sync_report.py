@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.table import Table
+from rich.text import Text
 
 from publist.sync import SyncPlan
 
@@ -26,7 +27,10 @@ def changes_table(plan: SyncPlan) -> Table:
     for update in plan.updates:
         for index, change in enumerate(update.changes):
             who = f"{update.key} ({update.arxiv_id})" if index == 0 else ""
-            table.add_row(who, change.field, _short(change.old), _short(change.new))
+            # Text cells: a value like "[/b]" from the file or arXiv is data, not markup.
+            table.add_row(
+                Text(who), Text(change.field), Text(_short(change.old)), Text(_short(change.new))
+            )
     return table
 
 
@@ -38,5 +42,5 @@ def notices_table(plan: SyncPlan) -> Table:
     table.add_column("kind", no_wrap=True)
     table.add_column("message", overflow="fold")
     for notice in plan.notices:
-        table.add_row(notice.key, str(notice.line), notice.kind, notice.message)
+        table.add_row(Text(notice.key), str(notice.line), Text(notice.kind), Text(notice.message))
     return table
