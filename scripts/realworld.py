@@ -31,7 +31,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from bibtexparser.entrypoint import parse_string
-from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock
+from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, Entry
 
 from publist.errors import BibFileError, PublistError
 from publist.exporters import markdown, render
@@ -134,11 +134,11 @@ def _cross_check(loaded: LoadedBibliography, report: FileReport) -> None:
     reference = parse_string(loaded.document.text, parse_stack=[])
     parsed = Counter(entry.key for entry in reference.entries)
     # An entry with a field given twice is parsed, then flagged; it counts as parsed.
-    parsed.update(
-        block.ignore_error_block.key
-        for block in reference.failed_blocks
-        if isinstance(block, DuplicateFieldKeyBlock)
-    )
+    for block in reference.failed_blocks:
+        if isinstance(block, DuplicateFieldKeyBlock) and isinstance(
+            block.ignore_error_block, Entry
+        ):
+            parsed[block.ignore_error_block.key] += 1
     # A second entry with the same key is a failed block to bibtexparser; publist skips it
     # with a duplicate-key diagnostic, so it is counted apart, not as lost.
     report.skipped = sum(isinstance(b, DuplicateBlockKeyBlock) for b in reference.failed_blocks)
