@@ -35,7 +35,7 @@ from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, E
 
 from publist.errors import BibFileError, PublistError
 from publist.exporters import markdown, render
-from publist.publications import LoadedBibliography, load_bibliography
+from publist.publications import CONTAINER_TYPES, LoadedBibliography, load_bibliography
 
 SUFFIXES = (".bib", ".bib.gz")
 
@@ -47,6 +47,7 @@ class FileReport:
     path: Path
     entries: int = 0
     skipped: int = 0
+    containers: int = 0
     rendered: dict[str, int] = field(default_factory=dict)
     diagnostics: Counter[str] = field(default_factory=Counter)
     crash: str = ""
@@ -132,7 +133,10 @@ def check_file(path: Path, *, fallback_encoding: str, scratch: Path) -> FileRepo
 def _cross_check(loaded: LoadedBibliography, report: FileReport) -> None:
     # The reference count comes from bibtexparser itself, not from publist's own loader.
     reference = parse_string(loaded.document.text, parse_stack=[])
-    parsed = Counter(entry.key for entry in reference.entries)
+    parsed = Counter(
+        entry.key for entry in reference.entries if entry.entry_type.lower() not in CONTAINER_TYPES
+    )
+    report.containers = len(reference.entries) - sum(parsed.values())
     # An entry with a field given twice is parsed, then flagged; it counts as parsed.
     for block in reference.failed_blocks:
         if isinstance(block, DuplicateFieldKeyBlock) and isinstance(
@@ -184,12 +188,14 @@ def main(argv: list[str] | None = None) -> int:
         codes.update(report.diagnostics)
     crashes = sum(1 for report in reports if report.crash)
     skipped = sum(report.skipped for report in reports)
+    containers = sum(report.containers for report in reports)
     lost = sum(len(report.lost) for report in reports)
     print()
     print(
         f"files: {len(reports)}  entries: {sum(r.entries for r in reports)}  "
         f"rendered: {sum(r.rendered.get('html', 0) for r in reports)}  "
         f"diagnostics: {sum(codes.values())}  duplicate keys skipped: {skipped}  "
+        f"@xdata containers: {containers}  "
         f"crashes: {crashes}  lost entries: {lost}  "
         f"seconds: {sum(r.seconds for r in reports):.1f}"
     )

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +38,10 @@ MONTH_MACROS: Mapping[str, str] = {
         start=1,
     )
 }
+
+
+_NEWLINE = re.compile("\n")
+_COMMENT_LINE = re.compile(r"\n[ \t]*%")
 
 
 class NameSplitError(ValueError):
@@ -113,6 +118,7 @@ def parse(text: str, *, path: Path) -> SourceDocument:
     """Parse BibTeX ``text``; every block that fails becomes a diagnostic."""
     library = parse_string(text, parse_stack=[])
     display = str(path)
+    line_of = _line_numbers(text)
     strings: dict[str, str] = {}
     entries: list[RawEntry] = []
     diagnostics: list[Diagnostic] = []
@@ -127,24 +133,21 @@ def parse(text: str, *, path: Path) -> SourceDocument:
             diagnostics.append(
                 _diagnostic(
                     display,
-                    block,
+                    line_of(block.start_line),
                     entry.key,
                     "duplicate-field",
                     f"field(s) given twice: {names}; the first value is used",
                 )
             )
-            entries.append(_raw_entry(entry, position, first_wins=True))
+            entries.append(_raw_entry(entry, position, line_of, first_wins=True))
         elif isinstance(block, bp.DuplicateBlockKeyBlock):
             previous = block.previous_block
-            where = (
-                f" (first at line {previous.start_line + 1})"
-                if previous.start_line is not None
-                else ""
-            )
+            first = line_of(previous.start_line)
+            where = f" (first at line {first})" if first is not None else ""
             diagnostics.append(
                 _diagnostic(
                     display,
-                    block,
+                    line_of(block.start_line),
                     block.key,
                     "duplicate-key",
                     f"duplicate entry key{where}; this entry is skipped",
@@ -154,14 +157,14 @@ def parse(text: str, *, path: Path) -> SourceDocument:
             diagnostics.append(
                 _diagnostic(
                     display,
-                    block,
+                    line_of(block.start_line),
                     _guess_key(block.raw or ""),
                     "parse-error",
-                    f"cannot parse this block: {_first_line(str(block.error))}",
+                    f"cannot parse this block: {_parse_problem(block)}",
                 )
             )
         elif isinstance(block, bp.Entry):
-            entries.append(_raw_entry(block, position, first_wins=False))
+            entries.append(_raw_entry(block, position, line_of, first_wins=False))
     return SourceDocument(
         path=path,
         text=text,
@@ -172,7 +175,35 @@ def parse(text: str, *, path: Path) -> SourceDocument:
     )
 
 
-def _raw_entry(entry: bp.Entry, position: int, *, first_wins: bool) -> RawEntry:
+def _line_numbers(text: str) -> Callable[[int | None], int | None]:
+    """Map bibtexparser's 0-based line numbers to the file's 1-based ones.
+
+    bibtexparser does not count a newline right after a backslash (``\\`` ending a line in
+    a table of contents, common in Beebe's bibliographies), so its numbers drift after one.
+    """
+    if "\\\n" not in text:
+        return lambda line: None if line is None else line + 1
+    # starts[n] is the real line on which bibtexparser's line n begins.
+    starts = [0]
+    for index, newline in enumerate(_NEWLINE.finditer(text), start=1):
+        if text[newline.start() - 1 : newline.start()] != "\\":
+            starts.append(index)
+
+    def line_of(line: int | None) -> int | None:
+        if line is None:
+            return None
+        return starts[min(line, len(starts) - 1)] + 1
+
+    return line_of
+
+
+def _raw_entry(
+    entry: bp.Entry,
+    position: int,
+    line_of: Callable[[int | None], int | None],
+    *,
+    first_wins: bool,
+) -> RawEntry:
     fields: dict[str, str] = {}
     lines: dict[str, int] = {}
     for fld in entry.fields:
@@ -180,21 +211,31 @@ def _raw_entry(entry: bp.Entry, position: int, *, first_wins: bool) -> RawEntry:
         if first_wins and name in fields:
             continue
         fields[name] = str(fld.value)
-        if fld.start_line is not None:
-            lines[name] = fld.start_line + 1
+        line = line_of(fld.start_line)
+        if line is not None:
+            lines[name] = line
     return RawEntry(
         key=entry.key,
         entry_type=entry.entry_type.lower(),
         fields=fields,
-        line=(entry.start_line or 0) + 1,
+        line=line_of(entry.start_line) or 1,
         position=position,
         field_lines=lines,
     )
 
 
-def _diagnostic(path: str, block: bp.Block, key: str | None, code: str, message: str) -> Diagnostic:
-    line = block.start_line + 1 if block.start_line is not None else None
+def _diagnostic(
+    path: str, line: int | None, key: str | None, code: str, message: str
+) -> Diagnostic:
     return Diagnostic(path, line, key, Severity.ERROR, code, message)
+
+
+def _parse_problem(block: bp.ParsingFailedBlock) -> str:
+    # bibtexparser keeps the reason in an attribute; str() of its exception is empty.
+    reason = _first_line(str(getattr(block.error, "abort_reason", None) or block.error))
+    if _COMMENT_LINE.search(block.raw or ""):
+        reason += " (a line starting with % is not a comment inside a BibTeX entry)"
+    return reason
 
 
 def _first_line(text: str) -> str:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from publist import texmacros
 
 if TYPE_CHECKING:
     from pylatexenc.latex2text import LatexNodes2Text
+    from pylatexenc.macrospec import LatexContextDb
 
 # A value without any of these characters is plain text already; most titles and names are.
 _SPECIAL = re.compile(r"[\\{}$~%`']|--")
@@ -16,15 +19,52 @@ _SPACES = re.compile(r"\s+")
 
 
 @lru_cache(maxsize=1)
-def _decoder() -> LatexNodes2Text:
+def _decoder() -> tuple[LatexNodes2Text, LatexContextDb]:
+    """The text converter and the parser context, both taught the macros of real .bib files."""
     # Imported lazily: pylatexenc is the slowest import of the export path.
     import logging
 
+    from pylatexenc import latex2text, latexwalker, macrospec
     from pylatexenc.latex2text import LatexNodes2Text
 
     # Unknown macros are expected in real files; pylatexenc would log each one.
     logging.getLogger("pylatexenc").setLevel(logging.CRITICAL)
-    return LatexNodes2Text(math_mode="text", strict_latex_spaces=False)
+
+    def unknown(node: Any, macroname: str) -> str:
+        has_arguments = bool(node.nodeargd and node.nodeargd.argnlist)
+        return texmacros.unknown_macro_text(macroname, has_arguments=has_arguments)
+
+    parsing = latexwalker.get_default_latex_context_db()
+    text = latex2text.get_default_latex_context_db()
+    parsing.add_context_category(
+        "publist",
+        prepend=True,
+        macros=[
+            *(
+                macrospec.MacroSpec(name, spec)
+                for name, (spec, _) in texmacros.WITH_ARGUMENTS.items()
+            ),
+            *(
+                macrospec.MacroSpec(name, args_parser=macrospec.VerbatimArgsParser("verb-macro"))
+                for name in texmacros.VERBATIM
+            ),
+        ],
+    )
+    text.add_context_category(
+        "publist",
+        prepend=True,
+        macros=[
+            *(latex2text.MacroTextSpec(name, logo) for name, logo in texmacros.LOGOS.items()),
+            *(
+                latex2text.MacroTextSpec(name, replacement)
+                for name, (_, replacement) in texmacros.WITH_ARGUMENTS.items()
+            ),
+            *(latex2text.MacroTextSpec(name, "%(1)s") for name in texmacros.VERBATIM),
+        ],
+    )
+    text.set_unknown_macro_spec(latex2text.MacroTextSpec("", simplify_repl=unknown))
+    converter = LatexNodes2Text(math_mode="text", strict_latex_spaces=False, latex_context=text)
+    return converter, parsing
 
 
 def to_text(value: str) -> str:
@@ -39,7 +79,8 @@ def _decode(value: str) -> str:
     # In a .bib value a bare % is a literal percent sign, not a TeX comment.
     source = _BARE_PERCENT.sub(r"\\%", value)
     try:
-        text = _decoder().latex_to_text(source)
+        converter, parsing = _decoder()
+        text = converter.latex_to_text(texmacros.strip_dimensions(source), latex_context=parsing)
     except Exception:  # pylatexenc raises assorted errors on malformed input
         text = value.replace("{", "").replace("}", "")
     # NBSP from ~ is a typesetting hint; a plain space reads the same and matches names.

@@ -71,7 +71,7 @@ def format_entry(publication: Publication) -> list[Inline]:
             title += "."
         nodes.append(Text(f'{_space(nodes)}"{title}"'))
     venue = _venue(publication)
-    if venue:
+    if plain(venue).strip():  # an entry with no venue and no year ends after its title
         nodes.append(Text(_space(nodes)))
         nodes.extend(venue)
         _end_sentence(nodes)
