@@ -23,7 +23,8 @@ def assert_golden(name: str, actual: str) -> None:
         raise AssertionError(
             f"golden file {path} is missing; run with PUBLIST_UPDATE_GOLDENS=1 to create it"
         )
-    expected = path.read_text(encoding="utf-8", newline="")
+    with path.open(encoding="utf-8", newline="") as handle:
+        expected = handle.read()
     if actual != expected:
         diff = "".join(
             difflib.unified_diff(

@@ -12,8 +12,8 @@ import logging
 import os
 import re
 import tempfile
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bibtexparser import model as bp
@@ -58,6 +58,8 @@ class RawEntry:
     line: int
     position: int
     field_lines: Mapping[str, int]
+    raw: str = ""
+    field_names: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,11 +208,13 @@ def _raw_entry(
 ) -> RawEntry:
     fields: dict[str, str] = {}
     lines: dict[str, int] = {}
+    names: dict[str, str] = {}
     for fld in entry.fields:
         name = fld.key.lower()
         if first_wins and name in fields:
             continue
         fields[name] = str(fld.value)
+        names[name] = fld.key
         line = line_of(fld.start_line)
         if line is not None:
             lines[name] = line
@@ -221,6 +225,8 @@ def _raw_entry(
         line=line_of(entry.start_line) or 1,
         position=position,
         field_lines=lines,
+        raw=entry.raw or "",
+        field_names=names,
     )
 
 
@@ -239,7 +245,7 @@ def _parse_problem(block: bp.ParsingFailedBlock) -> str:
 
 
 def _first_line(text: str) -> str:
-    return " ".join(text.split()) or "syntax error"
+    return " ".join(text.split()) or "syntax error (a missing closing brace or quote?)"
 
 
 def _guess_key(raw: str) -> str | None:
@@ -362,3 +368,69 @@ def atomic_write(path: Path, text: str) -> None:
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise OutputError(f"cannot write: {exc.strerror}", path=path) from None
+
+
+_FIELD_LINE = re.compile(r"^([ \t]*)([^\s=,{}]+)([ \t]*)=([ \t]*)")
+
+
+def rewrite_entry(entry: RawEntry, updates: Mapping[str, str]) -> str:
+    """Re-render ``entry`` with ``updates`` (lowercase field name to a raw value, enclosed).
+
+    Unchanged fields keep their raw values (bare macros, quotes, line breaks); the entry's
+    indentation, ``=`` alignment, field-name case, trailing comma and line endings are kept.
+    New fields go after the existing ones.
+    """
+    raw = entry.raw
+    newline = "\r\n" if "\r\n" in raw else "\n"
+    header_end = raw.index(",") + 1 if "," in raw else raw.index("{") + 1
+    body_lines = raw[header_end:].replace("\r\n", "\n").split("\n")
+    matches = [m for line in body_lines if (m := _FIELD_LINE.match(line))]
+    indent = matches[0].group(1) if matches else "  "
+    after_eq = matches[0].group(4) if matches else " "
+    spacing = {m.group(3) for m in matches}
+    # Aligned: every name padded so the "=" signs share a column (and padding varies).
+    columns = {len(m.group(2)) + len(m.group(3)) for m in matches}
+    aligned = len(matches) > 1 and len(columns) == 1 and len(spacing) > 1
+    plain_gap = spacing.pop() if len(spacing) == 1 else " "
+    trailing_comma = raw.rstrip()[:-1].rstrip().endswith(",") if matches else True
+
+    items: list[tuple[str, str]] = []
+    for lower, value in entry.fields.items():
+        written = updates.get(lower, value)
+        items.append((entry.field_names.get(lower, lower), written))
+    items += [(name, raw_value) for name, raw_value in updates.items() if name not in entry.fields]
+    # Keep the file's "=" column; widen it only when a new field name would not fit.
+    column = max([*columns, *(len(name) + 1 for name, _ in items)]) if aligned else 0
+
+    lines = [raw[:header_end].rstrip()]
+    for index, (name, value) in enumerate(items):
+        gap = " " * (column - len(name)) if aligned else plain_gap
+        comma = "," if index < len(items) - 1 or trailing_comma else ""
+        value = value.replace("\r\n", "\n")
+        lines.append(f"{indent}{name}{gap}={after_eq}{value}{comma}")
+    lines.append("}")
+    rendered = "\n".join(lines)
+    return rendered.replace("\n", "\r\n") if newline == "\r\n" else rendered
+
+
+def splice(text: str, replacements: Sequence[tuple[RawEntry, str]]) -> str:
+    """Put re-rendered entries into ``text`` where the originals stood; nothing else changes."""
+    if not replacements:
+        return text
+    line_starts = [0]
+    line_starts.extend(index + 1 for index, char in enumerate(text) if char == "\n")
+    spans: list[tuple[int, int, str]] = []
+    for entry, new_raw in replacements:
+        offset = line_starts[entry.line - 1]
+        start = text.find(entry.raw, offset)
+        if start < 0 or text.count("\n", offset, start) > 0:
+            raise OutputError(f"cannot locate entry {entry.key!r} at line {entry.line}")
+        spans.append((start, start + len(entry.raw), new_raw))
+    pieces: list[str] = []
+    cursor = 0
+    for start, end, new_raw in sorted(spans):
+        pieces.append(text[cursor:start])
+        pieces.append(new_raw)
+        cursor = end
+    pieces.append(text[cursor:])
+    return "".join(pieces)

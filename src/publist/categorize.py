@@ -20,8 +20,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from publist.config import Config
 from publist.model import Category, Item, Publication, Section
 
-_PREPRINT_VENUE = re.compile(
-    r"arxiv|preprint|biorxiv|medrxiv|chemrxiv|ssrn|techrxiv|submitted|under review|in review",
+_PREPRINT_VENUE = re.compile(  # CoRR is how DBLP names arXiv
+    r"arxiv|\bcorr\b|preprint|biorxiv|medrxiv|chemrxiv|ssrn|techrxiv"
+    r"|submitted|under review|in review",
     re.IGNORECASE,
 )
 _WORKSHOP = re.compile(r"\bworkshops?\b", re.IGNORECASE)

@@ -6,7 +6,7 @@ This is the only module that imports typer and the only one that owns consoles.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 
 from publist import __version__
-from publist.errors import PublistError
+from publist.errors import PublistError, UsageError
 from publist.model import Diagnostic
 
 app = typer.Typer(
@@ -37,7 +37,7 @@ BibOption = Annotated[
 ConfigOption = Annotated[
     Path | None,
     typer.Option(
-        "--config", "-c", help="Settings file [default: publist.toml beside the bib, if any]."
+        "--config", "-c", help="Settings file (default: publist.toml beside the bib, if any)."
     ),
 ]
 EncodingOption = Annotated[
@@ -89,7 +89,7 @@ def export(
         typer.Option(
             "--format",
             "-f",
-            help="md, html or text [default: from the -o suffix, else md].",
+            help="md, html or text (default: from the -o suffix, else md).",
         ),
     ] = None,
     bib: BibOption = Path("publications.bib"),
@@ -114,31 +114,121 @@ def export(
     encoding: EncodingOption = "utf-8",
 ) -> None:
     """Export the publication lists as Markdown, HTML or plain text."""
-    from publist.errors import UsageError
     from publist.export import export as run_export
 
     with _errors():
         if output is not None and into is not None:
             raise UsageError("use either -o/--output or --into, not both")
-        try:
-            result = run_export(
-                bib,
-                fmt=fmt,
-                config_path=config,
-                output=output,
-                into=into,
-                standalone=standalone,
-                strict=strict,
-                encoding=encoding,
-            )
-        except PublistError:
-            raise
+        result = run_export(
+            bib,
+            fmt=fmt,
+            config_path=config,
+            output=output,
+            into=into,
+            standalone=standalone,
+            strict=strict,
+            encoding=encoding,
+        )
         _report(result.diagnostics)
         if result.written_to is None:
             sys.stdout.write(result.text)
             sys.stdout.flush()
         else:
             stderr.print(f"wrote {result.format} to {result.written_to}", markup=False)
+
+
+@app.command()
+def sync(
+    bib: BibOption = Path("publications.bib"),
+    config: ConfigOption = None,
+    api_url: Annotated[
+        str | None,
+        typer.Option(
+            "--api-url",
+            help="arXiv API endpoint (default: $PUBLIST_ARXIV_URL, else "
+            "https://export.arxiv.org/api/query).",
+        ),
+    ] = None,
+    delay: Annotated[
+        float | None,
+        typer.Option(
+            "--delay",
+            min=0,
+            help="Seconds between requests (default: $PUBLIST_ARXIV_DELAY, else 3; "
+            "never under 3 for arXiv itself).",
+        ),
+    ] = None,
+    refresh: Annotated[
+        bool, typer.Option("--refresh", help="Ignore cached answers (they last 24 hours).")
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", "-n", help="Show what would change; write nothing.")
+    ] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Rewrite a file that has blocks publist cannot parse (they are kept as written).",
+        ),
+    ] = False,
+    encoding: EncodingOption = "utf-8",
+) -> None:
+    """Refresh the arXiv entries of the bib from the arXiv API."""
+    from publist.arxiv import ArxivSettings
+    from publist.sync import sync as run_sync
+    from publist.sync_report import changes_table, notices_table
+
+    with _errors():
+        settings = ArxivSettings.from_env(base_url=api_url, delay=delay)
+        with _progress() as progress:
+            result = run_sync(
+                bib,
+                config_path=config,
+                settings=settings,
+                dry_run=dry_run,
+                force=force,
+                refresh=refresh,
+                encoding=encoding,
+                progress=progress,
+            )
+        plan = result.plan
+        if plan.updates:
+            stdout.print(changes_table(plan))
+        if plan.notices:
+            stdout.print(notices_table(plan))
+        changed = sum(len(u.changes) for u in plan.updates)
+        verb = "would change" if dry_run else "changed"
+        summary = (
+            f"{plan.looked_up} arXiv entr{'y' if plan.looked_up == 1 else 'ies'} looked up "
+            f"with {result.requests_sent} request{'' if result.requests_sent == 1 else 's'}; "
+            f"{verb} {changed} field{'' if changed == 1 else 's'} in {len(plan.updates)} "
+            f"entr{'y' if len(plan.updates) == 1 else 'ies'}"
+        )
+        if result.written:
+            summary += f"; wrote {result.path}"
+        elif plan.updates:
+            summary += "; nothing written (--dry-run)"
+        stderr.print(summary, markup=False)
+
+
+@contextmanager
+def _progress() -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar on stderr for long lookups; nothing when stderr is not a terminal."""
+    if not stderr.is_terminal:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(
+        TextColumn("arXiv"), BarColumn(), MofNCompleteColumn(), console=stderr, transient=True
+    ) as bar:
+        task = bar.add_task("lookup", total=None, visible=False)
+
+        def update(done: int, total: int) -> None:
+            # One batch is quick; show the bar only when several are needed.
+            bar.update(task, completed=done, total=total, visible=total > 100)
+
+        yield update
 
 
 def main() -> None:

@@ -12,8 +12,8 @@ END_MARKER = "<!-- publist:end -->"
 
 def replace_between_markers(document: str, content: str, *, path: Path) -> str:
     """Put ``content`` between the markers of ``document``; every other byte stays as it was."""
-    starts = _count(document, START_MARKER)
-    ends = _count(document, END_MARKER)
+    starts = document.count(START_MARKER)
+    ends = document.count(END_MARKER)
     if starts == 0 or ends == 0:
         missing = START_MARKER if starts == 0 else END_MARKER
         raise MarkerError(
@@ -30,7 +30,3 @@ def replace_between_markers(document: str, content: str, *, path: Path) -> str:
     body = content.replace("\r\n", "\n").replace("\n", newline)
     head = document[: start + len(START_MARKER)]
     return f"{head}{newline}{newline}{body}{newline}{document[end:]}"
-
-
-def _count(text: str, marker: str) -> int:
-    return text.count(marker)

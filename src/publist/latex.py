@@ -13,8 +13,9 @@ if TYPE_CHECKING:
     from pylatexenc.macrospec import LatexContextDb
 
 # A value without any of these characters is plain text already; most titles and names are.
-_SPECIAL = re.compile(r"[\\{}$~%`']|--")
-_BARE_PERCENT = re.compile(r"(?<!\\)%")
+_SPECIAL = re.compile(r"[\\{}$~%&`']|--")
+# In a .bib value a bare % or & is meant literally (BibTeX passes it through untouched).
+_BARE_LITERAL = re.compile(r"(?<!\\)([%&])")
 _SPACES = re.compile(r"\s+")
 
 
@@ -76,8 +77,7 @@ def to_text(value: str) -> str:
 
 @lru_cache(maxsize=8192)
 def _decode(value: str) -> str:
-    # In a .bib value a bare % is a literal percent sign, not a TeX comment.
-    source = _BARE_PERCENT.sub(r"\\%", value)
+    source = _BARE_LITERAL.sub(r"\\\1", value)
     try:
         converter, parsing = _decoder()
         text = converter.latex_to_text(texmacros.strip_dimensions(source), latex_context=parsing)
@@ -86,3 +86,50 @@ def _decode(value: str) -> str:
     # NBSP from ~ is a typesetting hint; a plain space reads the same and matches names.
     text = text.replace("\xa0", " ")
     return _SPACES.sub(" ", text).strip()
+
+
+_MATH = re.compile(r"(?<!\\)\$(?=\S)[^$]+?(?<=\S)(?<!\\)\$")
+_ESCAPE = re.compile(r"(?<!\\)([&%#_$])")
+
+
+def to_bibtex(text: str) -> str:
+    """Make plain text from arXiv safe inside a braced BibTeX value.
+
+    ``& % # _ $`` are escaped outside ``$...$`` math (which arXiv keeps as TeX). Balanced
+    braces stay (TeX grouping, as arXiv means them); a TeX-escaped brace or an unbalanced one
+    becomes ``\\textbraceleft{}``/``\\textbraceright{}``, so the value always closes where it
+    should for BibTeX and for parsers that honour ``\\{``. Non-ASCII stays UTF-8; whitespace
+    is collapsed, and TeX line breaks (``\\\\``) become spaces: a value is one logical line.
+    """
+    text = _SPACES.sub(" ", text.replace("\\\\", " ")).strip().rstrip("\\").rstrip()
+    pieces: list[str] = []
+    cursor = 0
+    for match in _MATH.finditer(text):
+        pieces.append(_ESCAPE.sub(r"\\\1", text[cursor : match.start()]))
+        pieces.append(match.group(0))
+        cursor = match.end()
+    pieces.append(_ESCAPE.sub(r"\\\1", text[cursor:]))
+    result = "".join(pieces)
+    if not _balanced(result.replace("\\{", "").replace("\\}", "")):
+        return "".join(
+            _LEFT if c == "{" else _RIGHT if c == "}" else c
+            for c in result.replace("\\{", "{").replace("\\}", "}")
+        )
+    return result.replace("\\{", _LEFT).replace("\\}", _RIGHT)
+
+
+_LEFT = "\\textbraceleft{}"
+_RIGHT = "\\textbraceright{}"
+
+
+def _balanced(text: str) -> bool:
+    """Brace balance as BibTeX counts it: every brace, backslash or not."""
+    depth = 0
+    for char in text:
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0

@@ -47,6 +47,15 @@ class Diagnostic:
         return f"{where}:{who} {self.message}"
 
 
+def _is_cjk(text: str) -> bool:
+    """True when every letter of ``text`` is a CJK ideograph, kana or hangul."""
+    return bool(text) and all(
+        "\u2e80" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7af" or "\uf900" <= ch <= "\ufaff"
+        for ch in text
+        if not ch.isspace()
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Author:
     """One person in an author list, decoded to Unicode."""
@@ -60,7 +69,9 @@ class Author:
 
     @property
     def display(self) -> str:
-        """The name as printed: ``First von Last, Jr``."""
+        """The name as printed: ``First von Last, Jr``; CJK names family-first, unspaced."""
+        if self.first and not self.von and _is_cjk(self.first) and _is_cjk(self.last):
+            return f"{self.last}{self.first}"
         name = " ".join(part for part in (self.first, self.von, self.last) if part)
         if self.jr:
             name += f", {self.jr}"

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 from publist import bibfile, crossref
+from publist.arxiv_ids import find_arxiv_id
 from publist.bibfile import RawEntry, SourceDocument
 from publist.categorize import categorize, group_and_number
 from publist.config import Config, load_config
@@ -41,12 +41,21 @@ _MONTH_NAMES = {
     )
     for name in names
 }
-# ASCII digits only, and bounded: ``\d`` would take other scripts' digits, and int() refuses
-# a version number thousands of digits long.
-_NEW_ARXIV = re.compile(r"(?<![0-9.])([0-9]{4}\.[0-9]{4,5})(?:v([0-9]{1,6}))?(?![0-9])")
-_OLD_ARXIV = re.compile(r"\b([a-z\-]+(?:\.[A-Z]{2})?/[0-9]{7})(?:v([0-9]{1,6}))?\b")
 _MONTH_NUMBER = re.compile(r"[0-9]{1,2}")
 _MONTH_HEAD = re.compile(r"([0-9]{1,2}|[a-z]+)\.?\s*[~/,\-–—\\\s]")
+# Where arXiv ids are found (see arxiv_ids.find_arxiv_id); only these are evaluated for it.
+_ARXIV_ID_FIELDS = (
+    "eprint",
+    "archiveprefix",
+    "eprinttype",
+    "arxivid",
+    "arxiv",
+    "doi",
+    "url",
+    "journal",
+    "note",
+    "howpublished",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +123,11 @@ def to_publication(
         value = raw(name)
         return to_text(value) if value else ""
 
-    arxiv_id, arxiv_version = _find_arxiv(raw)
+    found, id_problem = find_arxiv_id({name: raw(name) for name in _ARXIV_ID_FIELDS})
+    if id_problem:
+        report(id_problem, code="invalid-arxiv-id")
+    arxiv_id = found.base if found else ""
+    arxiv_version = found.version if found else None
     doi = bare_doi(raw("doi"))
     category, rule, category_problem = categorize(
         entry.entry_type, raw, has_arxiv_id=bool(arxiv_id)
@@ -223,26 +236,6 @@ def _parse_month(value: str) -> int | None:
     # "oct # {~1}", "4-5", "jun # {/} # jul": a day or a range after the month; sort by its start.
     head = _MONTH_HEAD.match(cleaned)
     return _parse_month(head.group(1)) if head else None
-
-
-def _find_arxiv(get: Callable[[str], str]) -> tuple[str, int | None]:
-    """The arXiv id of an entry, from the fields users put it in."""
-    archive = (get("archiveprefix") or get("eprinttype")).lower()
-    candidates = []
-    eprint = get("eprint")
-    if eprint and archive in ("", "arxiv"):
-        candidates.append(eprint)
-    for name in ("url", "doi", "journal", "note", "howpublished"):
-        value = get(name)
-        if value and "arxiv" in value.lower():
-            candidates.append(value)
-    for candidate in candidates:
-        for pattern in (_NEW_ARXIV, _OLD_ARXIV):
-            match = pattern.search(candidate)
-            if match:
-                version = int(match.group(2)) if match.group(2) else None
-                return match.group(1), version
-    return "", None
 
 
 __all__ = ["LoadedBibliography", "build", "clean_url", "load_bibliography", "to_publication"]

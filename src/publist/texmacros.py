@@ -20,7 +20,7 @@ LOGOS = MappingProxyType(
         "BibTeX": "BibTeX",
         "BibLaTeX": "BibLaTeX",
         "biblatex": "biblatex",
-        "AmSTeX": "AMS-TeX",
+        "AmSTeX": "AmS-TeX",
         "AMSTeX": "AMS-TeX",
         "AMSTEX": "AMS-TeX",
         "AmSLaTeX": "AMS-LaTeX",
@@ -80,6 +80,9 @@ LOGOS = MappingProxyType(
         "-": "",
         # All capitals, but a font size, not an acronym.
         "LARGE": "",
+        # publist writes these for literal braces in text from arXiv.
+        "textbraceleft": "{",
+        "textbraceright": "}",
     }
 )
 

@@ -1,0 +1,363 @@
+"""``publist sync``: bring the arXiv entries of a .bib up to date, changing only what must change.
+
+The work is split so that the decisions can be previewed and tested without a network:
+:func:`find_targets` (which entries have arXiv ids) → the client fetches records →
+:func:`plan_sync` (pure: what would change, and what to tell the user) →
+:func:`apply_plan` (splice the changed entries into the original text).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from publist.arxiv import ArxivClient, ArxivId, ArxivRecord, ArxivSettings, find_arxiv_id
+from publist.bibfile import RawEntry, SourceDocument, atomic_write, rewrite_entry, splice
+from publist.errors import InputError
+from publist.latex import to_bibtex, to_text
+from publist.model import Category, Publication
+from publist.names import parse_authors
+from publist.publications import LoadedBibliography, load_bibliography
+
+OPT_OUT_FIELD = "publist_sync"
+_OPT_OUT_VALUES = {"false", "no", "off", "0", "never"}
+_MONTH_MACROS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+# Codes of load diagnostics that mean a block of the file was not understood.
+_FAILED_BLOCK_CODES = {"parse-error", "duplicate-key", "duplicate-field"}
+# Fields a published entry may gain from arXiv, when it does not have them yet.
+_PUBLISHED_FILL = ("eprint", "archiveprefix", "primaryclass", "url", "abstract")
+
+
+@dataclass(frozen=True, slots=True)
+class FieldChange:
+    """One field of one entry: its value before (None when absent) and after, as written."""
+
+    field: str
+    old: str | None
+    new: str
+
+
+@dataclass(frozen=True, slots=True)
+class EntryUpdate:
+    """The changes sync makes to one entry."""
+
+    key: str
+    line: int
+    arxiv_id: str
+    changes: tuple[FieldChange, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """Something the user should know about one entry; nothing was changed because of it."""
+
+    key: str
+    line: int
+    kind: str  # "published", "not-found", "invalid-id", "skipped"
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """An entry with an arXiv id that sync will look up."""
+
+    entry: RawEntry
+    publication: Publication
+    arxiv_id: ArxivId
+
+
+@dataclass(frozen=True, slots=True)
+class SyncPlan:
+    """What sync would do: the updates, and the notices for the summary."""
+
+    updates: tuple[EntryUpdate, ...]
+    notices: tuple[Notice, ...]
+    looked_up: int
+
+
+@dataclass(frozen=True, slots=True)
+class SyncResult:
+    """What a sync run did."""
+
+    path: Path
+    plan: SyncPlan
+    requests_sent: int
+    written: bool
+
+
+def find_targets(loaded: LoadedBibliography) -> tuple[list[Target], list[Notice]]:
+    """The entries to look up, and notices for invalid ids and opted-out entries."""
+    document = loaded.document
+    by_key = {p.key: p for p in loaded.publications}
+    duplicated_fields = {
+        d.key for d in document.diagnostics if d.code == "duplicate-field" and d.key
+    }
+    targets: list[Target] = []
+    notices: list[Notice] = []
+    for entry in document.entries:
+        fields = {name: document.value(entry, name) or "" for name in entry.fields}
+        arxiv_id, problem = find_arxiv_id(fields)
+        if problem:
+            notices.append(Notice(entry.key, entry.line, "invalid-id", problem))
+            continue
+        if arxiv_id is None:
+            continue
+        if fields.get(OPT_OUT_FIELD, "").strip().lower() in _OPT_OUT_VALUES:
+            notices.append(
+                Notice(entry.key, entry.line, "skipped", f"{OPT_OUT_FIELD} is off; left alone")
+            )
+            continue
+        if entry.key in duplicated_fields:
+            notices.append(
+                Notice(
+                    entry.key,
+                    entry.line,
+                    "skipped",
+                    "a field is given twice; fix that first so no value is lost",
+                )
+            )
+            continue
+        targets.append(Target(entry, by_key[entry.key], arxiv_id))
+    return targets, notices
+
+
+def plan_sync(
+    document: SourceDocument,
+    targets: Sequence[Target],
+    records: Mapping[str, ArxivRecord],
+    not_found: Sequence[str] = (),
+) -> SyncPlan:
+    """Decide every change from the records; pure, so ``--dry-run`` shows exactly this."""
+    updates: list[EntryUpdate] = []
+    notices: list[Notice] = []
+    missing = set(not_found)
+    for target in targets:
+        entry, base = target.entry, target.arxiv_id.base
+        record = records.get(base)
+        if record is None:
+            # Absent from the answer means "not found", never "deleted".
+            reason = "arXiv has no paper" if base in missing else "no answer for"
+            notices.append(
+                Notice(
+                    entry.key,
+                    entry.line,
+                    "not-found",
+                    f"{reason} {base}; the entry is left as it is",
+                )
+            )
+            continue
+        changes = _changes(document, target, record)
+        if changes:
+            updates.append(EntryUpdate(entry.key, entry.line, base, tuple(changes)))
+        signal = _published_signal(record)
+        if target.publication.category is Category.SUBMISSION and signal:
+            notices.append(Notice(entry.key, entry.line, "published", signal))
+    return SyncPlan(tuple(updates), tuple(notices), len(targets))
+
+
+def apply_plan(document: SourceDocument, plan: SyncPlan) -> str:
+    """The new text of the file: changed entries re-rendered, every other byte as it was."""
+    entries = {entry.key: entry for entry in document.entries}
+    replacements = []
+    for update in plan.updates:
+        entry = entries[update.key]
+        values = {change.field: change.new for change in update.changes}
+        replacements.append((entry, rewrite_entry(entry, values)))
+    return splice(document.text, replacements)
+
+
+def sync(
+    bib_path: Path,
+    *,
+    config_path: Path | None = None,
+    settings: ArxivSettings | None = None,
+    dry_run: bool = False,
+    force: bool = False,
+    refresh: bool = False,
+    encoding: str = "utf-8",
+    progress: Callable[[int, int], None] | None = None,
+    client: ArxivClient | None = None,
+) -> SyncResult:
+    """Look up every arXiv entry of ``bib_path`` and write the changes (unless ``dry_run``).
+
+    A file with blocks that failed to parse is refused before any request, unless ``force``:
+    rewriting it could not promise to keep what publist did not understand.
+    """
+    loaded = load_bibliography(bib_path, config_path=config_path, encoding=encoding)
+    failed = [d for d in loaded.document.diagnostics if d.code in _FAILED_BLOCK_CODES]
+    if failed and not force and not dry_run:
+        first = failed[0]
+        raise InputError(
+            f"{len(failed)} block(s) could not be read (first: {first.message}); fix them, "
+            "or pass --force to sync the rest and leave those blocks exactly as they are",
+            path=bib_path,
+            line=first.line,
+        )
+    targets, notices = find_targets(loaded)
+    own_client = client is None
+    active = client if client is not None else ArxivClient(settings)
+    try:
+        result = active.fetch(
+            [target.arxiv_id.latest for target in targets], progress=progress, refresh=refresh
+        )
+    finally:
+        if own_client:
+            active.close()
+    plan = plan_sync(loaded.document, targets, result.records, result.not_found)
+    plan = SyncPlan(plan.updates, (*notices, *plan.notices), plan.looked_up)
+    written = False
+    if plan.updates and not dry_run:
+        atomic_write(bib_path, _with_bom(bib_path, apply_plan(loaded.document, plan)))
+        written = True
+    return SyncResult(bib_path, plan, result.requests_sent, written)
+
+
+def _with_bom(path: Path, text: str) -> str:
+    with path.open("rb") as handle:
+        return "\ufeff" + text if handle.read(3) == b"\xef\xbb\xbf" else text
+
+
+# -- deciding what changes ----------------------------------------------------------------
+
+
+def _changes(document: SourceDocument, target: Target, record: ArxivRecord) -> list[FieldChange]:
+    entry = target.entry
+    changes: list[FieldChange] = []
+
+    def current(name: str) -> str | None:
+        return entry.fields.get(name)
+
+    def shown(name: str) -> str:
+        value = document.value(entry, name)
+        return _fold_text(to_text(value)) if value else ""
+
+    def propose(name: str, raw_value: str) -> None:
+        old = current(name)
+        if old is None or old.strip() != raw_value:
+            changes.append(FieldChange(name, old, raw_value))
+
+    if target.publication.category is Category.SUBMISSION:
+        title = to_bibtex(record.title)
+        if record.title and shown("title") != _fold_text(to_text(title)):
+            propose("title", _braced(title))
+        if record.authors and not _same_authors(
+            document.value(entry, "author") or "", record.authors
+        ):
+            propose("author", _braced(" and ".join(_bibtex_name(n) for n in record.authors)))
+        abstract = to_bibtex(record.abstract)
+        if record.abstract and shown("abstract") != _fold_text(to_text(abstract)):
+            propose("abstract", _braced(abstract))
+        when = record.updated or record.published
+        if when is not None:
+            if (document.value(entry, "year") or "").strip() != str(when.year):
+                propose("year", _like(current("year"), str(when.year)))
+            if _month_number(document.value(entry, "month") or "") != when.month:
+                propose("month", _month_value(current("month"), when.month))
+        if record.dois and not current("doi"):
+            propose("doi", _braced(record.dois[0]))
+        changes.extend(_version_changes(document, target, record))
+    else:
+        fill = {
+            "eprint": record.id.base,
+            "archiveprefix": "arXiv",
+            "primaryclass": record.primary_category or "",
+            "url": record.id.latest.abs_url,
+            "abstract": to_bibtex(record.abstract),
+        }
+        for name in _PUBLISHED_FILL:
+            if fill[name] and current(name) is None:
+                changes.append(FieldChange(name, None, _braced(fill[name])))
+    return changes
+
+
+def _version_changes(
+    document: SourceDocument, target: Target, record: ArxivRecord
+) -> list[FieldChange]:
+    """A version pinned in the entry (``2501.18092v1``) follows arXiv's latest version."""
+    pinned, latest = target.arxiv_id.version, record.id.version
+    if pinned is None or latest is None or latest <= pinned:
+        return []
+    old_id, new_id = f"{target.arxiv_id.base}v{pinned}", f"{target.arxiv_id.base}v{latest}"
+    changes = []
+    for name in ("eprint", "url", "journal", "note", "howpublished"):
+        value = document.value(target.entry, name)
+        if value and old_id in value:
+            changes.append(
+                FieldChange(name, target.entry.fields[name], _braced(value.replace(old_id, new_id)))
+            )
+    return changes
+
+
+def _published_signal(record: ArxivRecord) -> str:
+    parts = []
+    if record.journal_ref:
+        parts.append(f"journal_ref: {record.journal_ref}")
+    if record.dois:
+        parts.append(f"DOI {', '.join(record.dois)}")
+    if not parts:
+        return ""
+    return "looks published (" + "; ".join(parts) + "); its category is unchanged"
+
+
+def _braced(text: str) -> str:
+    return "{" + text + "}"
+
+
+def _like(old_raw: str | None, value: str) -> str:
+    """Write a number the way the file already did: bare stays bare."""
+    if old_raw is not None and old_raw.strip().isdigit():
+        return value
+    return _braced(value)
+
+
+def _month_value(old_raw: str | None, month: int) -> str:
+    old = (old_raw or "").strip()
+    if old.isdigit():
+        return str(month)
+    if old.startswith(("{", '"')) and old[1:-1].strip().isdigit():
+        return _braced(str(month))
+    # Month macros are the BibTeX convention and valid bare.
+    return _MONTH_MACROS[month - 1]
+
+
+def _month_number(value: str) -> int | None:
+    value = value.strip().lower()[:3]
+    if value.isdigit():
+        return int(value)
+    return _MONTH_MACROS.index(value) + 1 if value in _MONTH_MACROS else None
+
+
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+def _fold_text(text: str) -> str:
+    """Compare text as a reader would: no case, accents, punctuation or spacing differences."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return _NON_WORD.sub(
+        "", "".join(c for c in decomposed if not unicodedata.combining(c))
+    ).casefold()
+
+
+def _same_authors(bib_value: str, arxiv_names: Sequence[str]) -> bool:
+    """True when the bib lists the same people in the same order (marks and spelling aside)."""
+    ours, _ = parse_authors(bib_value) if bib_value.strip() else ([], [])
+    theirs, _ = parse_authors(" and ".join(_bibtex_name(n) for n in arxiv_names))
+    if len(ours) != len(theirs):
+        return False
+    return all(
+        _fold_text(a.last) == _fold_text(b.last)
+        and _fold_text(a.first)[:1] == _fold_text(b.first)[:1]
+        for a, b in zip(ours, theirs, strict=True)
+    )
+
+
+def _bibtex_name(name: str) -> str:
+    """An arXiv name ("First Last") made safe in an ``and``-separated BibTeX list."""
+    name = to_bibtex(name)
+    # A comma or a lone "and" inside one name would split it; braces keep it whole.
+    if "," in name or re.search(r"\band\b", name, re.IGNORECASE):
+        return _braced(name)
+    return name

@@ -1,0 +1,120 @@
+"""Owner highlighting: every spelling of the owner, never a near-namesake."""
+
+from __future__ import annotations
+
+import pytest
+
+from publist.names import OwnerMatcher, extract_marks, parse_authors
+
+OWNER = OwnerMatcher.from_names(["Qingyu Song", "宋庆禹"])
+WITH_INITIALS = OwnerMatcher.from_names(["Qingyu Song"], match_initials=True)
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        "Song, Qingyu",
+        "Qingyu Song",
+        "{Song}, Qingyu",
+        "{Qingyu} {Song}",
+        "SONG, QINGYU",
+        r"Q{\'\i}ngy{\v{u}} S{\'o}ng",
+        "Qíngyǔ Sòng",
+        "宋庆禹",
+        "{宋庆禹}",
+        "Song*, Qingyu",
+        "Qingyu Song*",
+        r"Qingyu Song$^\dagger$",
+        r"Qingyu Song\textsuperscript{*}",
+        r"Song$^*$, Qingyu",
+        "Qingyu~Song",
+        "Qing-yu Song",
+    ],
+)
+def test_owner_spellings_are_highlighted(spelling: str) -> None:
+    authors, problems = parse_authors(f"Lin, Wei and {spelling} and Xu, Hong", OWNER)
+    assert problems == []
+    assert [a.is_owner for a in authors] == [False, True, False]
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        "Qing Song",
+        "Qingyu Sun",
+        "Qing Yusong",
+        "Yu Song",
+        "Song Qingyu",
+        "Q. Song",
+        "Song, Q.",
+        "宋庆",
+        "von Song, Qingyu",
+        "Qingyu Song-Li",
+    ],
+)
+def test_near_namesakes_are_never_highlighted(other: str) -> None:
+    authors, _ = parse_authors(other, OWNER)
+    assert not authors[0].is_owner
+
+
+@pytest.mark.parametrize("spelling", ["Q. Song", "Song, Q.", "Q Song", "Song, Q"])
+def test_initials_only_when_configured(spelling: str) -> None:
+    assert parse_authors(spelling, WITH_INITIALS)[0][0].is_owner
+    assert not parse_authors(spelling, OWNER)[0][0].is_owner
+
+
+def test_initials_never_match_a_different_initial() -> None:
+    assert not parse_authors("J. Song", WITH_INITIALS)[0][0].is_owner
+    assert not parse_authors("Q. Y. Song", WITH_INITIALS)[0][0].is_owner
+
+
+@pytest.mark.parametrize(
+    ("raw", "name", "marks"),
+    [
+        ("Song*, Qingyu", "Song, Qingyu", "*"),
+        ("Qingyu Song*†", "Qingyu Song", "*†"),
+        (r"Wei Li$^\dagger$", "Wei Li", "†"),
+        (r"Wei Li\textsuperscript{*}", "Wei Li", "*"),
+        ("Plain Name", "Plain Name", ""),
+    ],
+)
+def test_marks_are_split_from_names(raw: str, name: str, marks: str) -> None:
+    assert extract_marks(raw) == (name, marks)
+
+
+def test_marks_render_with_the_highlighted_owner() -> None:
+    (author,) = parse_authors("Song*, Qingyu", OWNER)[0]
+    assert (author.display, author.marks, author.is_owner) == ("Qingyu Song", "*", True)
+
+
+def test_von_and_jr_parts() -> None:
+    (author,) = parse_authors("de la Fontaine, Jr., Jean", None)[0]
+    assert (author.first, author.von, author.last, author.jr) == (
+        "Jean",
+        "de la",
+        "Fontaine",
+        "Jr.",
+    )
+    assert author.display == "Jean de la Fontaine, Jr."
+
+
+def test_cjk_family_first_names_print_unspaced() -> None:
+    (author,) = parse_authors("李, 伟", None)[0]
+    assert author.display == "李伟"
+
+
+def test_others_becomes_et_al() -> None:
+    authors, _ = parse_authors("Song, Qingyu and others", OWNER)
+    assert [a.display for a in authors] == ["Qingyu Song", "et al."]
+
+
+def test_unsplittable_name_is_a_problem_not_a_crash() -> None:
+    authors, problems = parse_authors("Foo, Bar, Baz, Qux and Song, Qingyu", OWNER)
+    assert len(authors) == 2
+    assert authors[1].is_owner
+    assert problems and "Too many commas" in problems[0]
+
+
+def test_no_owner_configured_highlights_nobody() -> None:
+    matcher = OwnerMatcher.from_names([])
+    assert not parse_authors("Song, Qingyu", matcher)[0][0].is_owner
