@@ -93,7 +93,7 @@ def _rendered_labels(fmt: str, text: str, labels: list[str]) -> list[str]:
         collector.close()
         return collector.labels
     wanted = {
-        (f"- {markdown.escape(label)}. " if fmt == "md" else f"{label}. "): label
+        (f"- {markdown.label_marker(label)} " if fmt == "md" else f"{label}. "): label
         for label in labels
     }
     found = []

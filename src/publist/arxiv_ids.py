@@ -150,6 +150,9 @@ def _parse_bare(text: str) -> ArxivId | None:
     version = match["version"]
     if version is None:
         return _make(base, None)
+    # No paper has a million versions, and int() refuses thousands of digits (hostile input).
+    if len(version) > 6:
+        return None
     number = int(version)
     return None if number < 1 else _make(base, number)
 

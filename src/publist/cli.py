@@ -16,6 +16,7 @@ from rich.console import Console
 
 from publist import __version__
 from publist.errors import PublistError, UsageError
+from publist.markup import CONTROL
 from publist.model import Diagnostic
 
 app = typer.Typer(
@@ -63,8 +64,13 @@ def _root(
     """Keep your publications in one BibTeX file; get the lists of your CV and homepage."""
 
 
+def _printable(text: str) -> str:
+    """``text`` with control characters shown as ``\\x1b``: a .bib must not drive the terminal."""
+    return CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
+
+
 def _fail(error: PublistError) -> NoReturn:
-    stderr.print(f"error: {error}", markup=False)
+    stderr.print(f"error: {_printable(str(error))}", markup=False)
     raise typer.Exit(int(error.exit_code))
 
 
@@ -79,7 +85,7 @@ def _errors() -> Iterator[None]:
 
 def _report(diagnostics: Iterable[Diagnostic]) -> None:
     for diagnostic in diagnostics:
-        stderr.print(f"{diagnostic.severity.value}: {diagnostic}", markup=False)
+        stderr.print(f"{diagnostic.severity.value}: {_printable(str(diagnostic))}", markup=False)
 
 
 @app.command()
