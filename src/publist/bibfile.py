@@ -8,6 +8,7 @@ only when a field is read for display.
 
 from __future__ import annotations
 
+import codecs
 import logging
 import os
 import re
@@ -97,6 +98,14 @@ def read_text(path: Path, *, encoding: str = "utf-8") -> str:
     except OSError as exc:
         raise BibFileError(f"cannot read: {exc.strerror}", path=path) from None
     codec = "utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding
+    if codec == "utf-8-sig" and data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # Some Windows tools save UTF-16; name it rather than report its first zero byte.
+        raise BibFileError(
+            "the file is UTF-16 (it starts with a UTF-16 byte-order mark); "
+            "re-save it as UTF-8 or pass --encoding utf-16",
+            path=path,
+            line=1,
+        )
     try:
         return data.decode(codec)
     except LookupError:
