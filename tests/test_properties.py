@@ -209,7 +209,9 @@ def test_markdown_entry_stays_one_plain_list_item(publication: Publication) -> N
     ]
     children = tokens[6].children or []
     assert {child.type for child in children} <= {"text", "strong_open", "strong_close"}
-    bold = [children[i + 1].content for i, c in enumerate(children) if c.type == "strong_open"]
+    bold = [
+        _words(children[i + 1].content) for i, c in enumerate(children) if c.type == "strong_open"
+    ]
     venue = _words(CONTROL.sub("", publication.venue_short))
     assert bold[0] == "Qingyu Song"
     assert bold[1:] == ([venue] if venue else [])
