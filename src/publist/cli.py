@@ -13,9 +13,10 @@ from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from publist import __version__
-from publist.errors import PublistError, UsageError
+from publist.errors import ExitCode, PublistError, UsageError
 from publist.markup import CONTROL
 from publist.model import Diagnostic
 
@@ -141,6 +142,156 @@ def export(
             sys.stdout.flush()
         else:
             stderr.print(f"wrote {result.format} to {result.written_to}", markup=False)
+
+
+def _terminal() -> Console:
+    """A console made now, so that NO_COLOR, FORCE_COLOR and COLUMNS of this run count."""
+    return Console(highlight=False)
+
+
+def _problems_note(diagnostics: Iterable[Diagnostic], bib: Path) -> None:
+    # One line, not the list: the view stays readable and check gives the details.
+    if any(True for _ in diagnostics):
+        stderr.print(f"note: {bib} has problems; publist check lists them", markup=False)
+
+
+@app.command("list")
+def list_command(
+    category: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--category",
+            help="Only this category (submission, journal, conference, ...); repeat for more.",
+        ),
+    ] = None,
+    year: Annotated[int | None, typer.Option("--year", help="Only papers of this year.")] = None,
+    since: Annotated[
+        int | None, typer.Option("--since", help="Only papers of this year or later.")
+    ] = None,
+    search: Annotated[
+        str | None,
+        typer.Option(
+            "--search",
+            "-s",
+            help="Only papers whose title, authors or venue contain every word "
+            "(case and accents ignored).",
+        ),
+    ] = None,
+    stale: Annotated[
+        bool,
+        typer.Option(
+            "--stale",
+            help="Only preprints that arXiv lists as published (per the sync cache) or that are "
+            "at least stale.months old (publist.toml; default 24).",
+        ),
+    ] = False,
+    months: Annotated[
+        int | None,
+        typer.Option("--months", min=1, help="With --stale: the age limit in months."),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="JSON for scripts: one object per publication.")
+    ] = False,
+    bib: BibOption = Path("publications.bib"),
+    config: ConfigOption = None,
+    encoding: EncodingOption = "utf-8",
+) -> None:
+    """Show the publications as a table; filter by category, year, text or staleness."""
+    from publist.listing import list_publications, listing_json
+    from publist.query import Filters, parse_category
+    from publist.table import build_table
+
+    with _errors():
+        filters = Filters(
+            categories=frozenset(parse_category(name) for name in category or ()),
+            year=year,
+            since=since,
+            search=search or "",
+        )
+        listing = list_publications(
+            bib,
+            filters=filters,
+            config_path=config,
+            encoding=encoding,
+            stale=stale,
+            months=months,
+        )
+    _problems_note(listing.diagnostics, bib)
+    if listing.cached_records == 0:
+        stderr.print(
+            "note: no arXiv records cached (publist sync fills the cache); "
+            "only the age limit was applied",
+            markup=False,
+        )
+    if as_json:
+        sys.stdout.write(listing_json(listing))
+        sys.stdout.flush()
+        return
+    if not listing.items:
+        stderr.print(f"no publications match ({listing.total} in {bib})", markup=False)
+        return
+    _terminal().print(build_table(listing.items, notes=listing.stale))
+
+
+@app.command()
+def show(
+    key_or_label: Annotated[
+        str, typer.Argument(metavar="KEY_OR_LABEL", help="An entry key or a label such as C6.")
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="JSON for scripts.")] = False,
+    bib: BibOption = Path("publications.bib"),
+    config: ConfigOption = None,
+    encoding: EncodingOption = "utf-8",
+) -> None:
+    """Show one entry in full: fields, links, category rule and where it is in the file."""
+    from publist.listing import show_publication, shown_json
+    from publist.table import build_detail
+
+    with _errors():
+        entry = show_publication(bib, key_or_label, config_path=config, encoding=encoding)
+    if as_json:
+        sys.stdout.write(shown_json(entry))
+        sys.stdout.flush()
+        return
+    _terminal().print(
+        build_detail(entry.item, heading=entry.heading, diagnostics=entry.diagnostics)
+    )
+
+
+@app.command()
+def check(
+    strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too (exit 1).")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="The findings as one JSON object.")
+    ] = False,
+    bib: BibOption = Path("publications.bib"),
+    config: ConfigOption = None,
+    encoding: EncodingOption = "utf-8",
+) -> None:
+    """Lint the bib for CI: exit 1 on errors (with --strict on warnings too), else 0."""
+    from publist.check import check_file, format_finding, report_json, summary
+    from publist.model import Severity
+
+    with _errors():
+        report = check_file(bib, config_path=config, encoding=encoding)
+    failed = report.failed(strict=strict)
+    if as_json:
+        sys.stdout.write(report_json(report, strict=strict))
+        sys.stdout.flush()
+    else:
+        console = _terminal()
+        for finding in report.findings:
+            line = format_finding(finding)
+            text = Text(line)
+            severity = finding.severity.value
+            start = line.find(f" {severity}:") + 1
+            style = "bold red" if finding.severity is Severity.ERROR else "yellow"
+            text.stylize(style, start, start + len(severity))
+            # soft_wrap: a finding stays one line however narrow the terminal, for CI logs.
+            console.print(text, soft_wrap=True)
+        console.print(summary(report), markup=False, soft_wrap=True)
+    if failed:
+        raise typer.Exit(int(ExitCode.INPUT))
 
 
 @app.command()

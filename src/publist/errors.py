@@ -7,7 +7,8 @@
     │   ├── BibFileError                  the .bib is missing, unreadable or undecodable
     │   ├── ConfigError                   publist.toml is missing or invalid
     │   ├── MarkerError                   --into: start/end markers missing or out of order
-    │   └── StrictModeError               --strict and the bib has diagnostics
+    │   ├── StrictModeError               --strict and the bib has diagnostics
+    │   └── NotFoundError                 show: no entry has that key or label
     ├── UsageError               exit 2   options that do not fit together, unknown format
     ├── ArxivError               exit 3   arXiv could not be reached or answered badly
     └── OutputError              exit 4   the output file could not be written
@@ -73,6 +74,10 @@ class MarkerError(InputError):
 
 class StrictModeError(InputError):
     """``--strict`` was given and loading produced diagnostics."""
+
+
+class NotFoundError(InputError):
+    """No entry of the .bib has the key or label asked for."""
 
 
 class UsageError(PublistError):

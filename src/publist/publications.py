@@ -125,7 +125,9 @@ def to_publication(
 
     found, id_problem = find_arxiv_id({name: raw(name) for name in _ARXIV_ID_FIELDS})
     if id_problem:
-        report(id_problem, code="invalid-arxiv-id")
+        # The message starts with the field that holds the bad id ("eprint '2513.1' is ...").
+        culprit = id_problem.split(" ", 1)[0]
+        report(id_problem, code="invalid-arxiv-id", field=culprit)
     arxiv_id = found.base if found else ""
     arxiv_version = found.version if found else None
     doi = bare_doi(raw("doi"))
