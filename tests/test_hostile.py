@@ -293,6 +293,24 @@ def test_diagnostics_show_control_characters_escaped(tmp_path: Path) -> None:
     assert "ev\\x1b[2Jil: cannot read a year from 'soon'" in result.stderr
 
 
+@pytest.mark.parametrize("command", ["list", "check", "export"])
+def test_no_command_lets_a_control_character_reach_the_terminal(
+    tmp_path: Path, command: str
+) -> None:
+    bib = tmp_path / "esc.bib"
+    bib.write_text(
+        "@misc{ev\x1b[2Jil, author = {Song, Qingyu},"
+        " title = {T\x1b]0;pwned\x07itle [/x] [bold]b[/bold]}, year = {soon}}\n",
+        encoding="utf-8",
+    )
+    result = run_cli(command, "--bib", bib)
+    output = result.stdout + result.stderr
+    assert "\x1b]0;pwned" not in output
+    assert not re.search(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]", output)
+    if command == "list":
+        assert "[/x] [bold]b[/bold]" in result.stdout
+
+
 def test_sync_tables_show_markup_in_titles_literally() -> None:
     plan = SyncPlan(
         updates=(
