@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from publist.arxiv_ids import find_arxiv_id
 from publist.bibfile import parse
 from publist.config import Config
 from publist.latex import to_text
@@ -208,3 +209,11 @@ def test_realworld_script_notices_an_entry_missing_from_an_export(
     out = capsys.readouterr().out
     assert "(missing from md)" in out
     assert "lost entries: 1" in out
+
+
+def test_an_arxiv_url_among_several_urls_is_found() -> None:
+    ident, problem = find_arxiv_id(
+        {"url": "https://arxiv.org/abs/2008.06537;\n   https://ieeexplore.ieee.org/document/1"}
+    )
+    assert problem is None
+    assert ident is not None and str(ident) == "2008.06537"

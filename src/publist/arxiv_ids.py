@@ -10,6 +10,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from publist.links import split_urls
+
 __all__ = ["OLD_ARCHIVES", "ArxivId", "find_arxiv_id", "normalize_arxiv_id"]
 
 
@@ -265,8 +267,8 @@ def find_arxiv_id(fields: Mapping[str, str]) -> tuple[ArxivId | None, str | None
                 return None, f"doi {doi!r} is an arXiv DOI with an invalid identifier"
             return ident, None
 
-    url = _unwrap(lowered.get("url", ""))
-    if url:
+    # A url field may list several URLs ("https://arxiv.org/abs/X;\n https://doi.org/Y").
+    for url in split_urls(_unwrap(lowered.get("url", ""))):
         claimed, ident = _claim(url)
         if claimed:
             if ident is None:

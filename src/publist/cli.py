@@ -319,7 +319,7 @@ def check(
     else:
         console = _terminal()
         for finding in report.findings:
-            line = format_finding(finding)
+            line = _printable(format_finding(finding))
             text = Text(line)
             severity = finding.severity.value
             start = line.find(f" {severity}:") + 1
