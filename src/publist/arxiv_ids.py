@@ -230,6 +230,20 @@ def _search_text(text: str) -> tuple[bool, ArxivId | None, str]:
 
 _ARXIV_FIELDS = ("arxivid", "arxiv")
 _TEXT_FIELDS = ("journal", "note", "howpublished")
+# "arxiv" once braces are dropped ("ar{X}iv" too), matched as the rules below match it.
+_ARXIV_ANYWHERE = re.compile("a[{}]*r[{}]*x[{}]*i[{}]*v", re.IGNORECASE)
+
+
+def _may_name_arxiv(fields: Mapping[str, str]) -> bool:
+    """False only when no rule below could find an id: most entries, checked cheaply."""
+    if any(fields.get(name, "").strip() for name in ("eprint", *_ARXIV_FIELDS)):
+        return True
+    # Every other rule needs the word "arxiv" in the value once its braces are gone.
+    return any(
+        _ARXIV_ANYWHERE.search(value)
+        for name in ("doi", "url", *_TEXT_FIELDS)
+        if (value := fields.get(name))
+    )
 
 
 def find_arxiv_id(fields: Mapping[str, str]) -> tuple[ArxivId | None, str | None]:
@@ -240,7 +254,12 @@ def find_arxiv_id(fields: Mapping[str, str]) -> tuple[ArxivId | None, str | None
     elsewhere is fine, so that the user fixes the field that is wrong.
     """
     lowered = {name.lower(): value for name, value in fields.items()}
+    if not _may_name_arxiv(lowered):
+        return None, None
+    return _find(lowered)
 
+
+def _find(lowered: Mapping[str, str]) -> tuple[ArxivId | None, str | None]:
     prefix = _unwrap(lowered.get("archiveprefix") or lowered.get("eprinttype") or "").lower()
     eprint = _unwrap(lowered.get("eprint", ""))
     # eprint without a prefix is taken as arXiv (the common case); another prefix

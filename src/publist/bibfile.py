@@ -271,11 +271,18 @@ def evaluate(raw: str, strings: Mapping[str, str]) -> str:
     if not raw:
         return ""
     first = raw[0]
-    # Fast path: one braced or quoted piece, by far the most common value.
-    if first == "{" and raw[-1] == "}" and _closes_at_end(raw, "{", "}"):
-        return raw[1:-1]
-    if first == '"' and raw[-1] == '"' and _single_quoted(raw):
-        return raw[1:-1]
+    # Fast paths: one braced or quoted piece, by far the most common value; the character
+    # scans run only when the value holds a brace or quote that could end it early.
+    if first == "{" and raw[-1] == "}":
+        inner = raw[1:-1]
+        if ("{" not in inner and "}" not in inner) or _closes_at_end(raw, "{", "}"):
+            return inner
+    if first == '"' and raw[-1] == '"':
+        inner = raw[1:-1]
+        if '"' not in inner or _single_quoted(raw):
+            return inner
+    if "#" not in raw:  # a single macro name or number
+        return _evaluate_piece(raw, strings)
     return "".join(_evaluate_piece(piece, strings) for piece in _split_concatenation(raw))
 
 

@@ -108,7 +108,8 @@ def collect_links(
         elif name == "eprint":
             url = f"https://arxiv.org/abs/{arxiv_id}" if arxiv_id else ""
         else:
-            url = clean_url(field(name))
+            value = field(name)
+            url = clean_url(value) if value else ""
         for one in split_urls(url) if name not in ("doi", "eprint") else [url]:
             if not one or one in seen:
                 continue

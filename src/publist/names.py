@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from publist.bibfile import NameSplitError, split_name, split_names
 from publist.latex import to_text
@@ -81,17 +82,28 @@ def parse_authors(value: str, owner: OwnerMatcher | None = None) -> tuple[list[A
         if raw.strip().lower() == "others":
             authors.append(Author(first="", von="", last="et al.", jr=""))
             continue
-        stripped, marks = extract_marks(raw)
-        try:
-            first, von, last, jr = split_name(stripped)
-        except NameSplitError as exc:
-            problems.append(f"cannot split name {raw.strip()!r}: {exc}")
-            first, von, last, jr = "", "", stripped, ""
-        author = _decoded(first, von, last, jr, marks=marks)
+        author, problem = _parse_name(raw)
+        if problem:
+            problems.append(problem)
         if owner is not None and owner.matches(author):
-            author = Author(author.first, author.von, author.last, author.jr, marks, is_owner=True)
+            author = Author(
+                author.first, author.von, author.last, author.jr, author.marks, is_owner=True
+            )
         authors.append(author)
     return authors, problems
+
+
+@lru_cache(maxsize=16384)
+def _parse_name(raw: str) -> tuple[Author, str | None]:
+    """One name of a list, decoded, and the problem splitting it; names repeat, so cached."""
+    stripped, marks = extract_marks(raw)
+    problem = None
+    try:
+        first, von, last, jr = split_name(stripped)
+    except NameSplitError as exc:
+        problem = f"cannot split name {raw.strip()!r}: {exc}"
+        first, von, last, jr = "", "", stripped, ""
+    return _decoded(first, von, last, jr, marks=marks), problem
 
 
 def extract_marks(name: str) -> tuple[str, str]:

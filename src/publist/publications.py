@@ -116,8 +116,14 @@ def to_publication(
         line = entry.field_lines.get(field, entry.line) if field else entry.line
         problems.append(Diagnostic(path, line, entry.key, severity, code, message))
 
+    # Each field is evaluated once, however many rules look at it.
+    evaluated: dict[str, str] = {}
+
     def raw(name: str) -> str:
-        return document.value(entry, name) or ""
+        value = evaluated.get(name)
+        if value is None:
+            value = evaluated[name] = document.value(entry, name) or ""
+        return value
 
     def text(name: str) -> str:
         value = raw(name)

@@ -18,8 +18,17 @@ _LINE_BREAK = re.compile(r"[\r\n\u2028\u2029\x0b\x0c\x85]")
 _LIST_MARKER = re.compile(r"[0-9]{1,9}|[+\-].*")
 
 
+# Anything escape() could change (control characters and line breaks included); most text
+# has none of it.
+_ANY = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\u2028\u2029\\`*_\[\]<>|~#&$]|(?i:\b(?:https?|ftp|mailto|www)[:.])"
+)
+
+
 def escape(text: str) -> str:
     """Escape ``text`` so it renders literally inside a Markdown list item."""
+    if not _ANY.search(text):
+        return text
     text = _one_line(CONTROL.sub("", text))
     text = _SPECIAL.sub(r"\\\1", text)
     return _AUTOLINK.sub(lambda m: f"{m.group(1)}\\{m.group(2)}", text)

@@ -1,0 +1,52 @@
+"""Smoke test of scripts/bench.py: the generator and one tiny timing (no timing assertions)."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+from publist.bibfile import parse
+from publist.config import Config
+from publist.publications import build
+from tests.helpers import ROOT
+
+
+def _load_bench() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("bench", ROOT / "scripts" / "bench.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["bench"] = module  # dataclasses look their module up by name
+    spec.loader.exec_module(module)
+    return module
+
+
+bench = _load_bench()
+
+
+def test_generator_is_deterministic_and_parses_cleanly(tmp_path: Path) -> None:
+    text = bench.generate_bib(60)
+    assert text == bench.generate_bib(60)
+    assert text != bench.generate_bib(60, seed=1)
+    path = tmp_path / "gen.bib"
+    path.write_text(text, encoding="utf-8")
+    assert bench.count_entries(path) == 60
+    loaded = build(parse(text, path=path), Config())
+    assert len(loaded.publications) == 60
+    assert not loaded.bibliography.diagnostics
+    # Realistic shape: macros, accents, math and several categories all occur.
+    assert "@String{" in text and '{\\"u}' in text and "$" in text
+    assert len({p.category for p in loaded.publications}) >= 5
+    assert any("ü" in a.last for p in loaded.publications for a in p.authors)
+
+
+def test_one_tiny_timing(tmp_path: Path) -> None:
+    path = tmp_path / "tiny.bib"
+    path.write_text(bench.generate_bib(5), encoding="utf-8")
+    case = bench.Case("publist export -f md", "tiny", bench.publist("export", "-b", path), 5)
+    bench.measure([case], runs=1, env=bench.publist_env())
+    assert case.ok, case.samples[0].stderr
+    assert case.median > 0 and case.peak > 1024 * 1024
+    table = bench.table([case], bench.BibFile("tiny", path, 5))
+    assert "| publist export -f md | tiny | 5 |" in table

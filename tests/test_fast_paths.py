@@ -1,0 +1,179 @@
+"""Every fast path gives what the straightforward code it sits in front of gives.
+
+The oracles below are the plain implementations the fast paths were added to; hypothesis
+feeds both the kind of input that takes each path and the kind that must not.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from publist import arxiv_ids
+from publist.bibfile import MONTH_MACROS, evaluate
+from publist.exporters.markdown import escape
+from publist.markup import CONTROL
+
+STRINGS = {"tug": "TUGboat", "ack": "N. H. F. Beebe"}
+
+
+def _oracle_evaluate(raw: str, strings: Mapping[str, str]) -> str:
+    raw = raw.strip()
+    if not raw:
+        return ""
+    if raw[0] == "{" and raw[-1] == "}" and _closes_at_end(raw):
+        return raw[1:-1]
+    if raw[0] == '"' and raw[-1] == '"' and _single_quoted(raw):
+        return raw[1:-1]
+    return "".join(_piece(piece, strings) for piece in _concatenation(raw))
+
+
+def _closes_at_end(raw: str) -> bool:
+    depth = 0
+    for index, char in enumerate(raw):
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth == 0:
+                return index == len(raw) - 1
+    return False
+
+
+def _single_quoted(raw: str) -> bool:
+    depth = 0
+    for char in raw[1:-1]:
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        elif char == '"' and depth == 0:
+            return False
+    return True
+
+
+def _concatenation(raw: str) -> Iterator[str]:
+    depth, quoted, start = 0, False, 0
+    for index, char in enumerate(raw):
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        elif char == '"' and depth == 0:
+            quoted = not quoted
+        elif char == "#" and depth == 0 and not quoted:
+            yield raw[start:index].strip()
+            start = index + 1
+    yield raw[start:].strip()
+
+
+def _piece(piece: str, strings: Mapping[str, str]) -> str:
+    if len(piece) >= 2 and piece[0] == "{" and piece[-1] == "}":
+        return piece[1:-1]
+    if len(piece) >= 2 and piece[0] == '"' and piece[-1] == '"':
+        return piece[1:-1]
+    name = piece.lower()
+    return strings.get(name) or MONTH_MACROS.get(name) or piece
+
+
+raw_values = st.one_of(
+    st.text(alphabet='"{}# a', max_size=10),
+    st.lists(
+        st.sampled_from(['"', "{", "}", "#", " ", "a", "tug", "ack", "jan", "Dec", "12", "é"]),
+        max_size=12,
+    ).map("".join),
+)
+
+
+@settings(max_examples=1000)
+@given(raw_values)
+def test_evaluate_matches_the_plain_evaluator(raw: str) -> None:
+    assert evaluate(raw, STRINGS) == _oracle_evaluate(raw, STRINGS)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        *("{Plain}", '"Quoted"', "{a {b} c}", "{a}{b}", "{a}#b}", '"a"#"b"', '"a" # tug'),
+        *("tug", "jan", "2024", '""', "{}", '"{"}"'),
+    ],
+)
+def test_evaluate_examples(raw: str) -> None:
+    assert evaluate(raw, STRINGS) == _oracle_evaluate(raw, STRINGS)
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#&$])")
+_MD_AUTOLINK = re.compile(r"(?i)\b(https?|ftp|mailto|www)(:|\.)")
+_MD_LINE_BREAKS = re.compile(r"\s*[\r\n\u2028\u2029\x0b\x0c\x85]+\s*")
+
+
+def _oracle_escape(text: str) -> str:
+    text = _MD_LINE_BREAKS.sub(" ", CONTROL.sub("", text))
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    return _MD_AUTOLINK.sub(lambda m: f"{m.group(1)}\\{m.group(2)}", text)
+
+
+markdown_text = st.lists(
+    st.sampled_from(
+        [
+            *("a", " ", "\n", "\r", "\u2028", "\x85", "*", "_", "[", "<", "|", "~", "#", "&"),
+            *("\x00", "\x1b", "\t", "\x0c"),
+            *("$", "\\", "`", "http", "HTTPS", "ftp", "mailto", "www", ":", ".", "x", "é", "İ"),
+        ]
+    ),
+    max_size=12,
+).map("".join)
+
+
+@settings(max_examples=500)
+@given(st.one_of(markdown_text, st.text(max_size=20)))
+def test_markdown_escape_matches_the_plain_escape(text: str) -> None:
+    assert escape(text) == _oracle_escape(text)
+
+
+arxiv_field_values = st.lists(
+    st.sampled_from(
+        [
+            *("", " ", "arXiv", "ar{X}iv", "ARXİV", "arxıv", ":", "2501.18092", "v2", "10.48550/"),
+            *(".", "https://arxiv.org/abs/", "hep-th/9901001", "{", "}", "preprint", "\\url{"),
+        ]
+    ),
+    max_size=6,
+).map("".join)
+arxiv_fields = st.dictionaries(
+    st.sampled_from(
+        [
+            *("eprint", "archiveprefix", "eprinttype", "arxivid", "arxiv", "doi", "url"),
+            *("journal", "note", "howpublished"),
+        ]
+    ),
+    arxiv_field_values,
+)
+
+
+def _precheck_agrees(fields: dict[str, str]) -> None:
+    if not arxiv_ids._may_name_arxiv(fields):
+        assert arxiv_ids._find(fields) == (None, None)
+
+
+@settings(max_examples=500)
+@given(arxiv_fields)
+def test_arxiv_precheck_never_hides_an_id_or_a_problem(fields: dict[str, str]) -> None:
+    _precheck_agrees(fields)
+
+
+@pytest.mark.parametrize("field", ["doi", "url", "journal", "note", "howpublished"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        *("ar{X}iv:2501.18092", "{arXiv}:2501.18092", "ARXİV:2501.18092", "arxıv:2501.18092"),
+        *("\\url{https://ar{x}iv.org/abs/2501.18092}", "10.48550/ar{X}iv.2501.18092"),
+        *("arXiv preprint 2501.18092", "arxiv:bad", "TUGboat", ""),
+    ],
+)
+def test_arxiv_precheck_examples(field: str, value: str) -> None:
+    _precheck_agrees({field: value})
