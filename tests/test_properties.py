@@ -241,7 +241,7 @@ def test_loading_arbitrary_text_never_raises(text: str) -> None:
 
 @st.composite
 def entries(draw: st.DrawFn) -> str:
-    """One entry whose field values are arbitrary (braces balanced so that it parses)."""
+    """One entry whose field values are arbitrary (without braces, so that they stay balanced)."""
     fields = []
     for name in ("author", "title", "journal", "year", "month", "url", "doi", "eprint", "abbr"):
         value = draw(field_text).replace("{", "").replace("}", "").replace("\\", "")
@@ -253,10 +253,18 @@ def entries(draw: st.DrawFn) -> str:
 @given(entries())
 def test_arbitrary_field_values_load_and_render(text: str) -> None:
     loaded = build(bibfile.parse(text, path=Path("t.bib")), CONFIG)
-    assert len(loaded.publications) == 1
+    codes = {d.code for d in loaded.bibliography.diagnostics}
+    if "parse-error" in codes:
+        # bibtexparser gives up on an "@" starting a line inside a value (its way of recovering
+        # from an unclosed entry): that is reported, never silent.
+        assert "\n@" in text
+        assert loaded.publications == ()
+    else:
+        assert len(loaded.publications) == 1
     html = render("html", loaded.bibliography, loaded.config)
-    assert html.count('<li class="publist-entry"') == 1
-    assert len(_MARKDOWN.parse(render("md", loaded.bibliography, loaded.config))) > 0
+    assert html.count('<li class="publist-entry"') == len(loaded.publications)
+    tokens = _MARKDOWN.parse(render("md", loaded.bibliography, loaded.config))
+    assert sum(t.type == "list_item_open" for t in tokens) == len(loaded.publications)
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
