@@ -139,7 +139,7 @@ def test_diagnostics_go_to_stderr_and_good_entries_still_render() -> None:
     lines = result.stderr.strip().splitlines()
     assert lines == [
         f"error: {EDGE_BIB}:44: broken2020: cannot parse this block: "
-        "syntax error (a missing closing brace or quote?)",
+        "Unexpected block start: `@book`. Was still looking for field-value closing `}`",
         f"warning: {EDGE_BIB}:56: song2025thesis: unsafe link in field 'url' dropped: "
         "'javascript:alert(1)'",
     ]

@@ -14,7 +14,7 @@ import logging
 import os
 import re
 import tempfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -40,6 +40,10 @@ MONTH_MACROS: Mapping[str, str] = {
         start=1,
     )
 }
+
+
+_NEWLINE = re.compile("\n")
+_COMMENT_LINE = re.compile(r"\n[ \t]*%")
 
 
 class NameSplitError(ValueError):
@@ -108,6 +112,14 @@ def read_source(path: Path, *, encoding: str = "utf-8") -> SourceFile:
         raise BibFileError(f"cannot read: {exc.strerror}", path=path) from None
     utf8 = encoding.lower().replace("_", "-") in ("utf-8", "utf8")
     bom = utf8 and data.startswith(codecs.BOM_UTF8)
+    if utf8 and data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # Some Windows tools save UTF-16; name it rather than report its first zero byte.
+        raise BibFileError(
+            "the file is UTF-16 (it starts with a UTF-16 byte-order mark); "
+            "re-save it as UTF-8 or pass --encoding utf-16",
+            path=path,
+            line=1,
+        )
     try:
         text = data[3:].decode("utf-8") if bom else data.decode(encoding)
     except LookupError:
@@ -142,12 +154,14 @@ def parse(text: str, *, path: Path, source: SourceFile | None = None) -> SourceD
     """Parse BibTeX ``text``; every block that fails becomes a diagnostic."""
     library = parse_string(text, parse_stack=[])
     display = str(path)
+    line_of = _line_numbers(text)
     strings: dict[str, str] = {}
     entries: list[RawEntry] = []
     diagnostics: list[Diagnostic] = []
     locate = _Locator(text)
     for position, block in enumerate(library.blocks):
-        offset, line = locate(block)
+        offset = locate(block)
+        line = line_of(block.start_line)
 
         def problem(key: str | None, code: str, message: str, at: int | None = line) -> None:
             diagnostics.append(Diagnostic(display, at, key, Severity.ERROR, code, message))
@@ -159,7 +173,7 @@ def parse(text: str, *, path: Path, source: SourceFile | None = None) -> SourceD
             entry = block.ignore_error_block
             assert isinstance(entry, bp.Entry)  # bibtexparser builds it from an Entry
             # _raw_entry reports each repeated field at its own line.
-            entries.append(_raw_entry(entry, position, offset, line, problem))
+            entries.append(_raw_entry(entry, position, offset, line_of, problem))
         elif isinstance(block, bp.DuplicateBlockKeyBlock):
             previous = block.previous_block
             first = next((e.line for e in entries if e.key == block.key), None)
@@ -171,10 +185,10 @@ def parse(text: str, *, path: Path, source: SourceFile | None = None) -> SourceD
             problem(
                 _guess_key(block.raw or ""),
                 "parse-error",
-                f"cannot parse this block: {_first_line(str(block.error))}",
+                f"cannot parse this block: {_parse_problem(block)}",
             )
         elif isinstance(block, bp.Entry):
-            entries.append(_raw_entry(block, position, offset, line, problem))
+            entries.append(_raw_entry(block, position, offset, line_of, problem))
     _case_clashes(entries, diagnostics, display)
     return SourceDocument(
         path=path,
@@ -187,46 +201,64 @@ def parse(text: str, *, path: Path, source: SourceFile | None = None) -> SourceD
 
 
 class _Locator:
-    """Finds each block's text in file order, so offsets and line numbers are exact.
+    """Finds each block's text in file order, so a splice replaces exactly that block.
 
-    bibtexparser's own line numbers drift after a line ending in a backslash; searching each
-    block's raw text from the end of the previous one cannot match an earlier copy (say, one
-    inside an ``@comment``).
+    Searching each block's raw text from the end of the previous one cannot match an earlier
+    copy of it (say, one inside an ``@comment``).
     """
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.cursor = 0
-        self.line = 1
 
-    def __call__(self, block: bp.Block) -> tuple[int, int | None]:
+    def __call__(self, block: bp.Block) -> int:
         raw = block.raw or ""
         found = self.text.find(raw, self.cursor) if raw else -1
-        if found < 0:
-            fallback = block.start_line + 1 if block.start_line is not None else None
-            return -1, fallback
-        self.line += self.text.count("\n", self.cursor, found)
-        line = self.line
-        self.line += raw.count("\n")
-        self.cursor = found + len(raw)
-        return found, line
+        if found >= 0:
+            self.cursor = found + len(raw)
+        return found
 
 
 class _Problem(Protocol):
     def __call__(self, key: str | None, code: str, message: str, at: int | None = ...) -> None: ...
 
 
+def _line_numbers(text: str) -> Callable[[int | None], int | None]:
+    """Map bibtexparser's 0-based line numbers to the file's 1-based ones.
+
+    bibtexparser does not count a newline right after a backslash (``\\`` ending a line in
+    a table of contents, common in Beebe's bibliographies), so its numbers drift after one.
+    """
+    if "\\\n" not in text:
+        return lambda line: None if line is None else line + 1
+    # starts[n] is the real line on which bibtexparser's line n begins.
+    starts = [0]
+    for index, newline in enumerate(_NEWLINE.finditer(text), start=1):
+        if text[newline.start() - 1 : newline.start()] != "\\":
+            starts.append(index)
+
+    def line_of(line: int | None) -> int | None:
+        if line is None:
+            return None
+        return starts[min(line, len(starts) - 1)] + 1
+
+    return line_of
+
+
 def _raw_entry(
-    entry: bp.Entry, position: int, offset: int, line: int | None, problem: _Problem
+    entry: bp.Entry,
+    position: int,
+    offset: int,
+    line_of: Callable[[int | None], int | None],
+    problem: _Problem,
 ) -> RawEntry:
     fields: dict[str, str] = {}
     lines: dict[str, int] = {}
     names: dict[str, str] = {}
-    start = line if line is not None else (entry.start_line or 0) + 1
-    drift = start - ((entry.start_line or 0) + 1)
+    start = line_of(entry.start_line) or 1
     for fld in entry.fields:
         key = fld.key
-        field_line = fld.start_line + 1 + drift if fld.start_line is not None else start
+        field_line = line_of(fld.start_line) or start
         if "%" in key or "\n" in key:
             # bibtexparser reads "% note\n  title" as one field name; biber drops the comment.
             problem(
@@ -284,6 +316,14 @@ def _case_clashes(entries: list[RawEntry], diagnostics: list[Diagnostic], path: 
                     "BibTeX treats them as the same key",
                 )
             )
+
+
+def _parse_problem(block: bp.ParsingFailedBlock) -> str:
+    # bibtexparser keeps the reason in an attribute; str() of its exception is empty.
+    reason = _first_line(str(getattr(block.error, "abort_reason", None) or block.error))
+    if _COMMENT_LINE.search(block.raw or ""):
+        reason += " (a line starting with % is not a comment inside a BibTeX entry)"
+    return reason
 
 
 def _first_line(text: str) -> str:

@@ -9,14 +9,23 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
-from rich.console import Console
+from rich.console import (
+    Console,
+    ConsoleOptions,
+    ConsoleRenderable,
+    RenderableType,
+    RenderHook,
+    RenderResult,
+)
+from rich.segment import Segment
 from rich.text import Text
 
 from publist import __version__
 from publist.errors import ExitCode, PublistError, StrictModeError, UsageError
+from publist.markup import CONTROL
 from publist.model import Diagnostic
 
 app = typer.Typer(
@@ -28,8 +37,38 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-stdout = Console(highlight=False, soft_wrap=True)
-stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+
+class _Inert:
+    """A renderable whose text keeps no control characters (rich's own codes are separate)."""
+
+    def __init__(self, renderable: RenderableType) -> None:
+        self.renderable = renderable
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        for segment in console.render(self.renderable, options):
+            # Dropped, not escaped: rich measured them as zero width when laying out tables.
+            yield (
+                segment
+                if segment.control
+                else Segment(CONTROL.sub("", segment.text), segment.style)
+            )
+
+
+class _InertHook(RenderHook):
+    """Every console of publist prints data inertly: a .bib must not drive the terminal."""
+
+    def process_renderables(self, renderables: list[ConsoleRenderable]) -> list[ConsoleRenderable]:
+        return [_Inert(renderable) for renderable in renderables]
+
+
+def _console(**options: Any) -> Console:
+    console = Console(highlight=False, **options)
+    console.push_render_hook(_InertHook())
+    return console
+
+
+stdout = _console(soft_wrap=True)
+stderr = _console(stderr=True, soft_wrap=True)
 
 BibOption = Annotated[
     Path,
@@ -64,8 +103,13 @@ def _root(
     """Keep your publications in one BibTeX file; get the lists of your CV and homepage."""
 
 
+def _printable(text: str) -> str:
+    """``text`` with control characters shown as ``\\x1b``: a .bib must not drive the terminal."""
+    return CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
+
+
 def _fail(error: PublistError) -> NoReturn:
-    stderr.print(f"error: {error}", markup=False)
+    stderr.print(f"error: {_printable(str(error))}", markup=False)
     raise typer.Exit(int(error.exit_code))
 
 
@@ -84,7 +128,7 @@ def _errors() -> Iterator[None]:
 
 def _report(diagnostics: Iterable[Diagnostic]) -> None:
     for diagnostic in diagnostics:
-        stderr.print(f"{diagnostic.severity.value}: {diagnostic}", markup=False)
+        stderr.print(f"{diagnostic.severity.value}: {_printable(str(diagnostic))}", markup=False)
 
 
 @app.command()
@@ -144,7 +188,7 @@ def export(
 
 def _terminal() -> Console:
     """A console made now, so that NO_COLOR, FORCE_COLOR and COLUMNS of this run count."""
-    return Console(highlight=False)
+    return _console()
 
 
 def _problems_note(diagnostics: Iterable[Diagnostic], bib: Path) -> None:
@@ -279,7 +323,7 @@ def check(
     else:
         console = _terminal()
         for finding in report.findings:
-            line = format_finding(finding)
+            line = _printable(format_finding(finding))
             text = Text(line)
             severity = finding.severity.value
             start = line.find(f" {severity}:") + 1

@@ -15,12 +15,12 @@ from publist.textfold import fold_words
 
 # Marks authors attach to their names: equal contribution, corresponding author, and kin.
 MARK_CHARS = "*†‡§¶#"
-_TRAILING_MARKS = re.compile(r"(?:\s*(?:\^|\\textsuperscript)?\s*([*†‡§¶#]))+\s*$")
 # A superscript after a name: "$^*$", "$^{\dagger}$", "\textsuperscript{1,*}". Its marks are
 # kept; affiliation numbers and letters are dropped (the CV has no affiliations to point to).
 _SUPERSCRIPT = re.compile(
     r"\$\s*\^\s*(\{[^{}$]*\}|\\[a-zA-Z]+|[^\s{}$])\s*\$|\\textsuperscript\s*\{([^{}]*)\}"
 )
+_MARK_PREFIXES = ("^", "\\textsuperscript")
 _MARK_MACROS = {
     "\\dagger": "†",
     "\\dag": "†",
@@ -125,13 +125,43 @@ def extract_marks(name: str) -> tuple[str, str]:
     # Marks may sit after the last name or the first name ("Song*, Qingyu").
     cleaned = []
     for piece in name.split(","):
-        match = _TRAILING_MARKS.search(piece)
-        if match and match.start() > 0:
-            found.extend(ch for ch in match.group(0) if ch in MARK_CHARS)
-            piece = piece[: match.start()]
-        cleaned.append(piece)
+        end, marks = _trailing_marks(piece)
+        found.extend(marks)
+        cleaned.append(piece[:end])
     ordered = "".join(dict.fromkeys(found))
     return ",".join(cleaned).strip(), ordered
+
+
+def _trailing_marks(piece: str) -> tuple[int, list[str]]:
+    """Where the name in ``piece`` ends before its trailing marks, and those marks in order.
+
+    Scans backwards by hand: a regular expression for "marks, each optionally after ``^``,
+    spaces anywhere" backtracks cubically on a long run of spaces.
+    """
+    marks: list[str] = []
+    end = len(piece)
+    while True:
+        cut = _skip_spaces(piece, end)
+        if not cut or piece[cut - 1] not in MARK_CHARS:
+            break
+        mark = piece[cut - 1]
+        cut = _skip_spaces(piece, cut - 1)
+        for prefix in _MARK_PREFIXES:
+            if piece.endswith(prefix, 0, cut):
+                cut = _skip_spaces(piece, cut - len(prefix))
+                break
+        if not cut:  # a mark with no name before it is the name itself
+            break
+        marks.append(mark)
+        end = cut
+    marks.reverse()
+    return end, marks
+
+
+def _skip_spaces(text: str, end: int) -> int:
+    while end and text[end - 1].isspace():
+        end -= 1
+    return end
 
 
 def _decoded(first: str, von: str, last: str, jr: str, *, marks: str = "") -> Author:

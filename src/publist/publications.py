@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from publist import bibfile
+from publist import bibfile, crossref
 from publist.arxiv_ids import find_arxiv_id
 from publist.bibfile import RawEntry, SourceDocument
 from publist.categorize import categorize, group_and_number
@@ -17,6 +17,8 @@ from publist.links import bare_doi, collect_links
 from publist.model import Author, Bibliography, Diagnostic, Publication, Severity
 from publist.names import OwnerMatcher, parse_authors
 
+# biblatex: "@xdata entries hold data which may be inherited by other entries"; never listed.
+CONTAINER_TYPES = frozenset({"xdata"})
 _YEAR = re.compile(r"\b(\d{4})\b")
 _MONTH_NAMES = {
     name: number
@@ -39,6 +41,8 @@ _MONTH_NAMES = {
     )
     for name in names
 }
+_MONTH_NUMBER = re.compile(r"[0-9]{1,2}")
+_MONTH_HEAD = re.compile(r"([0-9]{1,2}|[a-z]+)\.?\s*[~/,\-–—\\\s]")
 # Where arXiv ids are found (see arxiv_ids.find_arxiv_id); only these are evaluated for it.
 _ARXIV_ID_FIELDS = (
     "eprint",
@@ -77,8 +81,12 @@ def build(document: SourceDocument, config: Config) -> LoadedBibliography:
     """Turn a parsed document into numbered lists; every problem becomes a diagnostic."""
     owner = OwnerMatcher.from_names(config.owner_names, match_initials=config.match_initials)
     diagnostics = list(document.diagnostics)
+    entries, inheritance_problems = crossref.resolve(document)
+    diagnostics.extend(inheritance_problems)
     publications = []
-    for entry in document.entries:
+    for entry in entries:
+        if entry.entry_type in CONTAINER_TYPES:
+            continue
         publication, problems = to_publication(document, entry, owner)
         publications.append(publication)
         diagnostics.extend(problems)
@@ -229,10 +237,14 @@ def parse_month(value: str) -> int | None:
     cleaned = value.strip().strip(".").lower()
     if not cleaned:
         return None
-    if cleaned.isdigit():
+    if _MONTH_NUMBER.fullmatch(cleaned):
         number = int(cleaned)
         return number if 1 <= number <= 12 else None
-    return _MONTH_NAMES.get(cleaned)
+    if cleaned in _MONTH_NAMES:
+        return _MONTH_NAMES[cleaned]
+    # "oct # {~1}", "4-5", "jun # {/} # jul": a day or a range after the month; sort by its start.
+    head = _MONTH_HEAD.match(cleaned)
+    return parse_month(head.group(1)) if head else None
 
 
 __all__ = ["LoadedBibliography", "build", "load_bibliography", "parse_month", "to_publication"]

@@ -5,16 +5,23 @@ from __future__ import annotations
 from rich.table import Table
 from rich.text import Text
 
+from publist.markup import CONTROL
 from publist.sync import SyncPlan
 
 _LONG = 70
 
 
-def _short(value: str | None) -> str:
+def _short(value: str | None) -> Text:
     if value is None:
-        return "(none)"
+        return Text("(none)")
     value = " ".join(value.split())
-    return value if len(value) <= _LONG else f"{value[: _LONG - 1]}… ({len(value):,} chars)"
+    return _cell(value if len(value) <= _LONG else f"{value[: _LONG - 1]}… ({len(value):,} chars)")
+
+
+def _cell(value: str) -> Text:
+    # A Text, not a str: rich would read "[/x]" in a title as markup (and fail on it), and
+    # "[link=...]" as a terminal hyperlink. Control characters could drive the terminal.
+    return Text(CONTROL.sub("", value))
 
 
 def changes_table(plan: SyncPlan) -> Table:
@@ -27,10 +34,7 @@ def changes_table(plan: SyncPlan) -> Table:
     for update in plan.updates:
         for index, change in enumerate(update.changes):
             who = f"{update.key} ({update.arxiv_id})" if index == 0 else ""
-            # Text cells: a value like "[/b]" from the file or arXiv is data, not markup.
-            table.add_row(
-                Text(who), Text(change.field), Text(_short(change.old)), Text(_short(change.new))
-            )
+            table.add_row(_cell(who), _cell(change.field), _short(change.old), _short(change.new))
     return table
 
 
@@ -42,5 +46,7 @@ def notices_table(plan: SyncPlan) -> Table:
     table.add_column("kind", no_wrap=True)
     table.add_column("message", overflow="fold")
     for notice in plan.notices:
-        table.add_row(Text(notice.key), str(notice.line), Text(notice.kind), Text(notice.message))
+        table.add_row(
+            _cell(notice.key), str(notice.line), _cell(notice.kind), _cell(notice.message)
+        )
     return table
