@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from typer.testing import CliRunner, Result
@@ -16,7 +17,7 @@ EDGE_BIB = DATA / "edge.bib"
 EDGE_CONFIG = DATA / "edge.toml"
 
 
-def run_cli(*args: str | Path, env: dict[str, str] | None = None) -> Result:
-    """Invoke the CLI in-process; stdout and stderr are kept apart."""
+def run_cli(*args: str | Path, env: Mapping[str, str | None] | None = None) -> Result:
+    """Invoke the CLI in-process; stdout and stderr are kept apart (``None`` unsets a variable)."""
     runner = CliRunner()
     return runner.invoke(app, [str(arg) for arg in args], env=env, catch_exceptions=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -138,7 +139,7 @@ def test_diagnostics_go_to_stderr_and_good_entries_still_render() -> None:
     lines = result.stderr.strip().splitlines()
     assert lines == [
         f"error: {EDGE_BIB}:44: broken2020: cannot parse this block: "
-        "syntax error (a missing closing brace or quote?)",
+        "Unexpected block start: `@book`. Was still looking for field-value closing `}`",
         f"warning: {EDGE_BIB}:56: song2025thesis: unsafe link in field 'url' dropped: "
         "'javascript:alert(1)'",
     ]
@@ -164,3 +165,26 @@ def test_output_and_into_together_are_refused(workdir: Path) -> None:
     result = run_cli("export", "-o", workdir / "a.md", "--into", workdir / "b.md")
     assert result.exit_code == ExitCode.USAGE
     assert "either -o/--output or --into" in result.stderr
+
+
+def test_strict_says_what_the_problems_are() -> None:
+    result = run_cli("export", "--bib", EDGE_BIB, "--config", EDGE_CONFIG, "--strict")
+    assert "broken2020: cannot parse this block" in result.stderr
+    assert "unsafe link in field 'url' dropped" in result.stderr
+
+
+def test_a_new_output_file_gets_the_usual_permissions(workdir: Path) -> None:
+    target = workdir / "pubs.html"
+    old = os.umask(0o022)
+    try:
+        run_cli("export", "--bib", workdir / "publications.bib", "-o", target)
+    finally:
+        os.umask(old)
+    assert target.stat().st_mode & 0o777 == 0o644
+
+
+def test_conference_without_year_has_no_stray_comma(tmp_path: Path) -> None:
+    bib = tmp_path / "p.bib"
+    bib.write_text("@inproceedings{k, title={T}, author={A, B}, abbr={CVPR}}\n", encoding="utf-8")
+    result = run_cli("export", "--bib", bib)
+    assert result.stdout.splitlines()[-1] == '- C1. B A. "T." In **CVPR**.'

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from publist import arxiv_ids
 from publist.bibfile import MONTH_MACROS, evaluate
 from publist.exporters.markdown import escape
+from publist.markup import CONTROL
 
 STRINGS = {"tug": "TUGboat", "ack": "N. H. F. Beebe"}
 
@@ -111,7 +112,7 @@ _MD_LINE_BREAKS = re.compile(r"\s*[\r\n\u2028\u2029\x0b\x0c\x85]+\s*")
 
 
 def _oracle_escape(text: str) -> str:
-    text = _MD_LINE_BREAKS.sub(" ", text)
+    text = _MD_LINE_BREAKS.sub(" ", CONTROL.sub("", text))
     text = _MD_SPECIAL.sub(r"\\\1", text)
     return _MD_AUTOLINK.sub(lambda m: f"{m.group(1)}\\{m.group(2)}", text)
 
@@ -120,6 +121,7 @@ markdown_text = st.lists(
     st.sampled_from(
         [
             *("a", " ", "\n", "\r", "\u2028", "\x85", "*", "_", "[", "<", "|", "~", "#", "&"),
+            *("\x00", "\x1b", "\t", "\x0c"),
             *("$", "\\", "`", "http", "HTTPS", "ftp", "mailto", "www", ":", ".", "x", "é", "İ"),
         ]
     ),

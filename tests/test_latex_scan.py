@@ -59,8 +59,13 @@ def test_scanner_agrees_with_pylatexenc_on_arbitrary_text(source: str) -> None:
         ("The {\\TeX} book -- \\LaTeX\\ and {BibTeX}", "The TeX book – LaTeX and BibTeX"),
         ("\\emph{Fast} and {\\it italic} ``quoted''", "Fast and italic “quoted”"),
         ("R\\&D at 50\\%, x~y---z", "R&D at 50%, x\xa0y—z"),
-        ("\\acro{TUG} \\Dash{} \\pkg{hyperref}", "TUG  hyperref"),
-        ("Spring{\\-}er", "Spring\xader"),
+        # publist's additions (texmacros): \Dash is an em dash, \- a hint that prints nothing.
+        ("\\acro{TUG} \\Dash{} \\pkg{hyperref}", "TUG — hyperref"),
+        ("Spring{\\-}er", "Springer"),
+        (
+            "The \\MF{}book with \\mbox{G-Animal's} \\mkbibquote{quote}",
+            "The METAFONTbook with G-Animal's “quote”",
+        ),
     ],
 )
 def test_scanner_handles_the_common_constructs(source: str, text: str) -> None:

@@ -85,7 +85,7 @@ def test_failed_blocks_become_diagnostics_and_the_rest_renders() -> None:
     assert titles["dupfield"] == "A"
     found = {(d.code, d.line, d.key) for d in loaded.bibliography.diagnostics}
     assert ("duplicate-key", 2, "first") in found
-    assert ("duplicate-field", 3, "dupfield") in found
+    assert ("duplicate-field", 5, "dupfield") in found
     assert ("parse-error", 7, "broken") in found
     assert ("bad-name", 8, "last") in found
     assert all(
@@ -133,3 +133,42 @@ def test_config_validation(data: dict[str, object], message: str | None) -> None
         return
     with pytest.raises(ConfigError, match=message.replace("(", r"\(").replace(")", r"\)")):
         parse_config(data)
+
+
+def test_a_field_repeated_in_another_case_is_reported_and_the_first_wins() -> None:
+    body = "@misc{k,\n  Note = {first},\n  note = {second},\n  title = {T}, year = 2020}"
+    loaded = build(parse(body, path=Path("t.bib")), Config())
+    assert loaded.publications[0].note == "first"
+    (diagnostic,) = [d for d in loaded.bibliography.diagnostics if d.code == "duplicate-field"]
+    assert (diagnostic.line, diagnostic.key) == (3, "k")
+
+
+def test_a_comment_inside_an_entry_is_reported_and_the_field_kept() -> None:
+    body = "@misc{k,\n  % a note to self\n  title = {T},\n  %year = {1999},\n  year = 2020}"
+    loaded = build(parse(body, path=Path("t.bib")), Config())
+    (publication,) = loaded.publications
+    assert (publication.title, publication.year) == ("T", 2020)
+    codes = [(d.code, d.line) for d in loaded.bibliography.diagnostics]
+    assert ("comment-in-entry", 3) in codes and ("comment-in-entry", 4) in codes
+
+
+def test_keys_differing_only_in_case_clash() -> None:
+    body = "@misc{Song2024, title={A}, year=2024}\n@misc{song2024, title={B}, year=2024}\n"
+    loaded = build(parse(body, path=Path("t.bib")), Config())
+    (diagnostic,) = [d for d in loaded.bibliography.diagnostics if d.code == "duplicate-key"]
+    assert (diagnostic.line, diagnostic.key) == (2, "song2024")
+    assert [p.key for p in loaded.publications] == ["Song2024", "song2024"]
+
+
+def test_a_failed_parenthesised_block_is_reported_under_its_key() -> None:
+    body = "@misc(a, title = {New Title}, note = {unclosed\n\n@misc{b, title={B}}\n"
+    document = parse(body, path=Path("t.bib"))
+    assert [(d.code, d.key) for d in document.diagnostics] == [("parse-error", "a")]
+
+
+def test_line_numbers_do_not_drift_after_a_backslash_at_line_end() -> None:
+    body = "@misc{a, abstract = {x \\\\\ny}}\n\n@misc{b,\n  title = {B},\n  month = {13}}\n"
+    loaded = build(parse(body, path=Path("t.bib")), Config())
+    assert [p.line for p in loaded.publications] == [1, 4]
+    (bad_month,) = [d for d in loaded.bibliography.diagnostics if d.code == "bad-month"]
+    assert bad_month.line == 6

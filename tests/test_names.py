@@ -118,3 +118,23 @@ def test_unsplittable_name_is_a_problem_not_a_crash() -> None:
 def test_no_owner_configured_highlights_nobody() -> None:
     matcher = OwnerMatcher.from_names([])
     assert not parse_authors("Song, Qingyu", matcher)[0][0].is_owner
+
+
+@pytest.mark.parametrize(
+    ("raw", "marks"),
+    [
+        (r"Qingyu Song\textsuperscript{\dag}", "†"),
+        (r"Qingyu Song$^{1}$", ""),
+        (r"Qingyu Song\textsuperscript{1,*}", "*"),
+        (r"Qingyu Song$^{1,\dagger}$", "†"),
+        (r"Qingyu Song\dag", "†"),
+    ],
+)
+def test_superscripts_keep_marks_and_drop_affiliations(raw: str, marks: str) -> None:
+    (author,) = parse_authors(raw, OWNER)[0]
+    assert (author.display, author.marks, author.is_owner) == ("Qingyu Song", marks, True)
+
+
+def test_a_whole_name_in_braces_matches_word_by_word() -> None:
+    authors, _ = parse_authors("{Qingyu Song} and {Qing Yusong} and {宋庆禹}", OWNER)
+    assert [a.is_owner for a in authors] == [True, False, True]

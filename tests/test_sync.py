@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from publist.arxiv import ArxivClient
+from publist.arxiv import ArxivClient, FetchResult
 from publist.bibfile import parse
 from publist.errors import ArxivError, ExitCode, InputError
 from publist.sync import sync
@@ -101,7 +102,7 @@ def test_new_version_updates_the_preprint_and_nothing_else(
     (update,) = result.plan.updates
     assert {c.field: c.new for c in update.changes} == {
         "title": "{Learning Provably Improves Gradient Descent: Rates \\& Limits}",
-        "author": "{Qingyu Song and Wei Lin and Juncheng Wang and Hong Xu}",
+        "author": "{Song, Qingyu and Lin, Wei and Juncheng Wang and Xu, Hong}",
         "month": "jun",
     }
     # Every line outside the entry is unchanged, and inside it only the three fields.
@@ -368,3 +369,95 @@ def test_cli_sync_summary_and_exit_codes(
     assert "incorrect id format" in bad.stderr
     assert bad.stderr.startswith("error: ")
     assert "Traceback" not in bad.output
+
+
+def test_edits_made_while_sync_waits_for_arxiv_are_not_lost(
+    bib: Path,
+    arxiv_server: FakeArxiv,
+    make_arxiv_client: MakeClient,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    arxiv_server.add(Paper(**{**A2.__dict__, "title": "Changed"}), A1)
+    client = make_arxiv_client()
+    real_fetch = client.fetch
+
+    def fetch_while_the_user_edits(*args: Any, **kwargs: Any) -> FetchResult:
+        with bib.open("a", encoding="utf-8") as handle:
+            handle.write("\n@misc{added, title={Added meanwhile}}\n")
+        return real_fetch(*args, **kwargs)
+
+    monkeypatch.setattr(client, "fetch", fetch_while_the_user_edits)
+    with pytest.raises(InputError, match="changed on disk"):
+        sync(bib, client=client)
+    assert "Added meanwhile" in bib.read_text(encoding="utf-8")
+
+
+def test_a_latin1_file_is_written_back_in_latin1(
+    tmp_path: Path, arxiv_server: FakeArxiv, make_arxiv_client: MakeClient
+) -> None:
+    bib = tmp_path / "latin1.bib"
+    other = "@misc{other, author = {M\xfcller, J\xf6rg}, title = {Caf\xe9}}\n"
+    bib.write_bytes(
+        ("@misc{k,\n  title = {Old},\n  eprint = {2501.00001}\n}\n" + other).encode("latin-1")
+    )
+    arxiv_server.add(Paper(base="2501.00001", title="New"))
+    sync(bib, client=make_arxiv_client(), encoding="latin-1")
+    data = bib.read_bytes()
+    assert data.endswith(other.encode("latin-1"))
+    assert b"  title = {New},\n" in data
+
+
+def test_a_symlinked_bib_stays_a_symlink(
+    tmp_path: Path, arxiv_server: FakeArxiv, make_arxiv_client: MakeClient
+) -> None:
+    real = tmp_path / "real.bib"
+    real.write_text("@misc{k,\n  title = {Old},\n  eprint = {2501.00001}\n}\n", encoding="utf-8")
+    link = tmp_path / "link.bib"
+    link.symlink_to(real)
+    arxiv_server.add(Paper(base="2501.00001", title="New"))
+    sync(link, client=make_arxiv_client())
+    assert link.is_symlink()
+    assert "title = {New}" in real.read_text(encoding="utf-8")
+
+
+def test_people_keep_their_spelling_and_marks_when_the_list_changes(
+    tmp_path: Path, arxiv_server: FakeArxiv, make_arxiv_client: MakeClient
+) -> None:
+    bib = tmp_path / "p.bib"
+    bib.write_text(
+        "@misc{k,\n  title = {A Paper},\n"
+        "  author = {Garc{\\'\\i}a M{\\'a}rquez, Gabriel and Song*, Qingyu and Smith, Jr., John},\n"
+        "  year = {2025},\n  month = feb,\n  eprint = {2501.00001}\n}\n",
+        encoding="utf-8",
+    )
+    same = ("Gabriel García Márquez", "Qingyu Song", "John Smith Jr.")
+    arxiv_server.add(Paper(base="2501.00001", authors=same, summary=""))
+    assert sync(bib, client=make_arxiv_client()).plan.updates == ()
+    arxiv_server.add(Paper(base="2501.00001", authors=(*same, "Ada Lovelace"), summary=""))
+    result = sync(bib, client=make_arxiv_client(), refresh=True)
+    (update,) = result.plan.updates
+    assert update.changes[0].new == (
+        "{Garc{\\'\\i}a M{\\'a}rquez, Gabriel and Song*, Qingyu and Smith, Jr., John"
+        " and Ada Lovelace}"
+    )
+
+
+def test_markup_like_values_are_shown_literally_in_the_summary(
+    bib: Path, arxiv_server: FakeArxiv, tmp_path: Path
+) -> None:
+    arxiv_server.add(Paper(**{**A2.__dict__, "title": "Sets [/b] and [red]colours[/red]"}), A1)
+    env = {
+        "PUBLIST_ARXIV_URL": arxiv_server.url,
+        "PUBLIST_CACHE_DIR": str(tmp_path / "cache"),
+        "PUBLIST_ARXIV_DELAY": "0",
+        "COLUMNS": "200",
+    }
+    result = run_cli("sync", "--bib", bib, "--dry-run", env=env)
+    assert result.exit_code == 0, result.stderr
+    assert "Sets [/b] and [red]colours[/red]" in result.stdout
+
+
+def test_a_malformed_api_url_is_a_usage_error(bib: Path) -> None:
+    result = run_cli("sync", "--bib", bib, "--api-url", "http://[::1")
+    assert result.exit_code == ExitCode.USAGE
+    assert result.stderr.strip() == "error: the arXiv URL is not a valid URL: 'http://[::1'"

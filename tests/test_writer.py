@@ -101,3 +101,37 @@ def test_to_bibtex_keeps_the_visible_text(words: list[str]) -> None:
     if "$" in text:
         return
     assert to_text(to_bibtex(text)) == " ".join(text.split())
+
+
+def test_parenthesised_entries_close_with_a_parenthesis() -> None:
+    text = "@misc(a,\n  title = {Old},\n  eprint = {2501.18092},\n)\n"
+    document = parse(text, path=Path("t.bib"))
+    (entry,) = document.entries
+    out = splice(text, [(entry, rewrite_entry(entry, {"title": "{New}"}))])
+    assert out == "@misc(a,\n  title = {New},\n  eprint = {2501.18092},\n)\n"
+    assert parse(out, path=Path("t.bib")).diagnostics == ()
+
+
+def test_continuation_lines_do_not_spoil_the_alignment() -> None:
+    text = (
+        "@misc{a,\n  title    = {T},\n  abstract = {We show that\n  n = 5 suffices.},\n"
+        "  year     = {2020},\n}\n"
+    )
+    document = parse(text, path=Path("t.bib"))
+    (entry,) = document.entries
+    out = splice(text, [(entry, rewrite_entry(entry, {"title": "{U}"}))])
+    assert out == text.replace("{T}", "{U}")
+
+
+def test_entries_are_located_exactly_after_backslash_line_ends_and_comment_copies() -> None:
+    text = (
+        "@misc{x, abstract = {line one \\\\\nline two}}\n"
+        "@comment{@misc{a, eprint={2501.18092}}} @misc{a, eprint={2501.18092}}\n"
+    )
+    document = parse(text, path=Path("t.bib"))
+    entry = next(e for e in document.entries if e.key == "a")
+    assert entry.line == 3
+    out = splice(text, [(entry, rewrite_entry(entry, {"eprint": "{2501.18092v2}"}))])
+    assert out.startswith(text[: text.index("} @misc{a")] + "} @misc{a")
+    assert "@comment{@misc{a, eprint={2501.18092}}}" in out
+    assert out.endswith("@misc{a,\n eprint={2501.18092v2}\n}\n")

@@ -324,7 +324,11 @@ class ArxivSettings:
 
     def __post_init__(self) -> None:
         problems = []
-        if urlsplit(self.base_url).scheme not in ("http", "https"):
+        try:
+            parts = urlsplit(self.base_url)
+        except ValueError:  # "http://[::1": an unclosed IPv6 address
+            raise UsageError(f"the arXiv URL is not a valid URL: {self.base_url!r}") from None
+        if parts.scheme not in ("http", "https") or not parts.netloc:
             problems.append(f"the arXiv URL must be http(s), got {self.base_url!r}")
         if not (math.isfinite(self.delay) and self.delay >= 0):
             problems.append(f"the arXiv delay must be a number of seconds >= 0, got {self.delay}")

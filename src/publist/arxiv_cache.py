@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import tempfile
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -17,6 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import platformdirs
+
+from publist.bibfile import atomic_write
+from publist.errors import OutputError
 
 CACHE_ENV = "PUBLIST_CACHE_DIR"
 CACHE_FILE_NAME = "arxiv.json"
@@ -90,7 +92,7 @@ class JsonCache:
         self._entries = merged
         try:
             self._write(merged)
-        except OSError as exc:
+        except (OSError, OutputError) as exc:
             # The cache only saves requests; failing to write it must not fail a sync.
             log.warning("could not write the arXiv cache %s: %s", self.path, exc)
 
@@ -137,15 +139,4 @@ class JsonCache:
         }
         text = json.dumps(payload, ensure_ascii=False, indent=1)
         self.directory.mkdir(parents=True, exist_ok=True)
-        # Temp file in the same folder so os.replace is an atomic rename on one filesystem.
-        fd, tmp_name = tempfile.mkstemp(prefix=".arxiv-", suffix=".tmp", dir=self.directory)
-        tmp = Path(tmp_name)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
-            tmp.replace(self.path)  # os.replace: atomic rename, overwrites
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
+        atomic_write(self.path, text)

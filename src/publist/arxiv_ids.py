@@ -10,6 +10,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from publist.links import split_urls
+
 __all__ = ["OLD_ARCHIVES", "ArxivId", "find_arxiv_id", "normalize_arxiv_id"]
 
 
@@ -150,6 +152,9 @@ def _parse_bare(text: str) -> ArxivId | None:
     version = match["version"]
     if version is None:
         return _make(base, None)
+    # No paper has a million versions, and int() refuses thousands of digits (hostile input).
+    if len(version) > 6:
+        return None
     number = int(version)
     return None if number < 1 else _make(base, number)
 
@@ -284,8 +289,8 @@ def _find(lowered: Mapping[str, str]) -> tuple[ArxivId | None, str | None]:
                 return None, f"doi {doi!r} is an arXiv DOI with an invalid identifier"
             return ident, None
 
-    url = _unwrap(lowered.get("url", ""))
-    if url:
+    # A url field may list several URLs ("https://arxiv.org/abs/X;\n https://doi.org/Y").
+    for url in split_urls(_unwrap(lowered.get("url", ""))):
         claimed, ident = _claim(url)
         if claimed:
             if ident is None:

@@ -8,24 +8,26 @@ only when a field is read for display.
 
 from __future__ import annotations
 
+import codecs
+import hashlib
 import logging
 import os
 import re
 import tempfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from bibtexparser import model as bp
 from bibtexparser.entrypoint import parse_string
-from bibtexparser.library import Library
 from bibtexparser.middlewares.names import (
     InvalidNameError,
     parse_single_name_into_parts,
     split_multiple_persons_names,
 )
 
-from publist.errors import BibFileError, OutputError
+from publist.errors import BibFileError, InputError, OutputError
 from publist.model import Diagnostic, Severity
 
 # bibtexparser logs every failed block itself; publist reports them as diagnostics instead.
@@ -38,6 +40,10 @@ MONTH_MACROS: Mapping[str, str] = {
         start=1,
     )
 }
+
+
+_NEWLINE = re.compile("\n")
+_COMMENT_LINE = re.compile(r"\n[ \t]*%")
 
 
 class NameSplitError(ValueError):
@@ -56,6 +62,7 @@ class RawEntry:
     field_lines: Mapping[str, int]
     raw: str = ""
     field_names: Mapping[str, str] = field(default_factory=dict)
+    offset: int = -1
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +74,7 @@ class SourceDocument:
     entries: tuple[RawEntry, ...]
     strings: Mapping[str, str]
     diagnostics: tuple[Diagnostic, ...]
-    library: Library
+    source: SourceFile | None = None
 
     @property
     def display_path(self) -> str:
@@ -82,7 +89,18 @@ class SourceDocument:
         return evaluate(raw, self.strings)
 
 
-def read_text(path: Path, *, encoding: str = "utf-8") -> str:
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """A file as read: its text, and what is needed to write it back byte-faithfully."""
+
+    path: Path
+    text: str
+    encoding: str
+    bom: bool
+    digest: str
+
+
+def read_source(path: Path, *, encoding: str = "utf-8") -> SourceFile:
     """Read ``path`` as text; a bad byte is an error naming the file and line."""
     try:
         data = path.read_bytes()
@@ -92,9 +110,18 @@ def read_text(path: Path, *, encoding: str = "utf-8") -> str:
         raise BibFileError("is a directory, not a .bib file", path=path) from None
     except OSError as exc:
         raise BibFileError(f"cannot read: {exc.strerror}", path=path) from None
-    codec = "utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding
+    utf8 = encoding.lower().replace("_", "-") in ("utf-8", "utf8")
+    bom = utf8 and data.startswith(codecs.BOM_UTF8)
+    if utf8 and data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # Some Windows tools save UTF-16; name it rather than report its first zero byte.
+        raise BibFileError(
+            "the file is UTF-16 (it starts with a UTF-16 byte-order mark); "
+            "re-save it as UTF-8 or pass --encoding utf-16",
+            path=path,
+            line=1,
+        )
     try:
-        return data.decode(codec)
+        text = data[3:].decode("utf-8") if bom else data.decode(encoding)
     except LookupError:
         raise BibFileError(f"unknown encoding {encoding!r}", path=path) from None
     except UnicodeDecodeError as exc:
@@ -105,103 +132,198 @@ def read_text(path: Path, *, encoding: str = "utf-8") -> str:
             path=path,
             line=line,
         ) from None
+    return SourceFile(path, text, "utf-8" if utf8 else encoding, bom, _digest(data))
+
+
+def read_text(path: Path, *, encoding: str = "utf-8") -> str:
+    """Read ``path`` as text (see :func:`read_source`)."""
+    return read_source(path, encoding=encoding).text
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def load(path: Path, *, encoding: str = "utf-8") -> SourceDocument:
     """Read and parse ``path``; failed blocks become diagnostics, never exceptions."""
-    return parse(read_text(path, encoding=encoding), path=path)
+    source = read_source(path, encoding=encoding)
+    return parse(source.text, path=path, source=source)
 
 
-def parse(text: str, *, path: Path) -> SourceDocument:
+def parse(text: str, *, path: Path, source: SourceFile | None = None) -> SourceDocument:
     """Parse BibTeX ``text``; every block that fails becomes a diagnostic."""
     library = parse_string(text, parse_stack=[])
     display = str(path)
+    line_of = _line_numbers(text)
     strings: dict[str, str] = {}
     entries: list[RawEntry] = []
     diagnostics: list[Diagnostic] = []
+    locate = _Locator(text)
     for position, block in enumerate(library.blocks):
+        offset = locate(block)
+        line = line_of(block.start_line)
+
+        def problem(key: str | None, code: str, message: str, at: int | None = line) -> None:
+            diagnostics.append(Diagnostic(display, at, key, Severity.ERROR, code, message))
+
         if isinstance(block, bp.String):
             # Later @strings may refer to earlier ones, as in BibTeX.
             strings[block.key.lower()] = evaluate(str(block.value), strings)
         elif isinstance(block, bp.DuplicateFieldKeyBlock):
             entry = block.ignore_error_block
             assert isinstance(entry, bp.Entry)  # bibtexparser builds it from an Entry
-            names = ", ".join(sorted(block.duplicate_keys))
-            diagnostics.append(
-                _diagnostic(
-                    display,
-                    block,
-                    entry.key,
-                    "duplicate-field",
-                    f"field(s) given twice: {names}; the first value is used",
-                )
-            )
-            entries.append(_raw_entry(entry, position, first_wins=True))
+            # _raw_entry reports each repeated field at its own line.
+            entries.append(_raw_entry(entry, position, offset, line_of, problem))
         elif isinstance(block, bp.DuplicateBlockKeyBlock):
             previous = block.previous_block
-            where = (
-                f" (first at line {previous.start_line + 1})"
-                if previous.start_line is not None
-                else ""
-            )
-            diagnostics.append(
-                _diagnostic(
-                    display,
-                    block,
-                    block.key,
-                    "duplicate-key",
-                    f"duplicate entry key{where}; this entry is skipped",
-                )
+            first = next((e.line for e in entries if e.key == block.key), None)
+            where = f" (first at line {first})" if first is not None and previous else ""
+            problem(
+                block.key, "duplicate-key", f"duplicate entry key{where}; this entry is skipped"
             )
         elif isinstance(block, bp.ParsingFailedBlock):
-            diagnostics.append(
-                _diagnostic(
-                    display,
-                    block,
-                    _guess_key(block.raw or ""),
-                    "parse-error",
-                    f"cannot parse this block: {_first_line(str(block.error))}",
-                )
+            problem(
+                _guess_key(block.raw or ""),
+                "parse-error",
+                f"cannot parse this block: {_parse_problem(block)}",
             )
         elif isinstance(block, bp.Entry):
-            entries.append(_raw_entry(block, position, first_wins=False))
+            entries.append(_raw_entry(block, position, offset, line_of, problem))
+    _case_clashes(entries, diagnostics, display)
     return SourceDocument(
         path=path,
         text=text,
         entries=tuple(entries),
         strings=strings,
         diagnostics=tuple(diagnostics),
-        library=library,
+        source=source,
     )
 
 
-def _raw_entry(entry: bp.Entry, position: int, *, first_wins: bool) -> RawEntry:
+class _Locator:
+    """Finds each block's text in file order, so a splice replaces exactly that block.
+
+    Searching each block's raw text from the end of the previous one cannot match an earlier
+    copy of it (say, one inside an ``@comment``).
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.cursor = 0
+
+    def __call__(self, block: bp.Block) -> int:
+        raw = block.raw or ""
+        found = self.text.find(raw, self.cursor) if raw else -1
+        if found >= 0:
+            self.cursor = found + len(raw)
+        return found
+
+
+class _Problem(Protocol):
+    def __call__(self, key: str | None, code: str, message: str, at: int | None = ...) -> None: ...
+
+
+def _line_numbers(text: str) -> Callable[[int | None], int | None]:
+    """Map bibtexparser's 0-based line numbers to the file's 1-based ones.
+
+    bibtexparser does not count a newline right after a backslash (``\\`` ending a line in
+    a table of contents, common in Beebe's bibliographies), so its numbers drift after one.
+    """
+    if "\\\n" not in text:
+        return lambda line: None if line is None else line + 1
+    # starts[n] is the real line on which bibtexparser's line n begins.
+    starts = [0]
+    for index, newline in enumerate(_NEWLINE.finditer(text), start=1):
+        if text[newline.start() - 1 : newline.start()] != "\\":
+            starts.append(index)
+
+    def line_of(line: int | None) -> int | None:
+        if line is None:
+            return None
+        return starts[min(line, len(starts) - 1)] + 1
+
+    return line_of
+
+
+def _raw_entry(
+    entry: bp.Entry,
+    position: int,
+    offset: int,
+    line_of: Callable[[int | None], int | None],
+    problem: _Problem,
+) -> RawEntry:
     fields: dict[str, str] = {}
     lines: dict[str, int] = {}
     names: dict[str, str] = {}
+    start = line_of(entry.start_line) or 1
     for fld in entry.fields:
-        name = fld.key.lower()
-        if first_wins and name in fields:
+        key = fld.key
+        field_line = line_of(fld.start_line) or start
+        if "%" in key or "\n" in key:
+            # bibtexparser reads "% note\n  title" as one field name; biber drops the comment.
+            problem(
+                entry.key,
+                "comment-in-entry",
+                "a % comment inside the entry is read as part of a field name; "
+                "move it above the entry",
+                field_line,
+            )
+            key = key.rsplit("\n", 1)[-1].strip()
+            if not key or key.startswith("%"):
+                continue
+        name = key.lower()
+        if name in fields:
+            # BibTeX field names ignore case: "Note" and "note" are the same field.
+            problem(
+                entry.key,
+                "duplicate-field",
+                f"field {name!r} given twice (line {lines.get(name, start)} and "
+                f"{field_line}); the first value is used",
+                field_line,
+            )
             continue
         fields[name] = str(fld.value)
-        names[name] = fld.key
-        if fld.start_line is not None:
-            lines[name] = fld.start_line + 1
+        names[name] = key
+        lines[name] = field_line
     return RawEntry(
         key=entry.key,
         entry_type=entry.entry_type.lower(),
         fields=fields,
-        line=(entry.start_line or 0) + 1,
+        line=start,
         position=position,
         field_lines=lines,
         raw=entry.raw or "",
         field_names=names,
+        offset=offset,
     )
 
 
-def _diagnostic(path: str, block: bp.Block, key: str | None, code: str, message: str) -> Diagnostic:
-    line = block.start_line + 1 if block.start_line is not None else None
-    return Diagnostic(path, line, key, Severity.ERROR, code, message)
+def _case_clashes(entries: list[RawEntry], diagnostics: list[Diagnostic], path: str) -> None:
+    """Keys that differ only in case are one key to BibTeX and biber."""
+    seen: dict[str, RawEntry] = {}
+    for entry in entries:
+        folded = entry.key.casefold()
+        first = seen.setdefault(folded, entry)
+        if first is not entry and first.key != entry.key:
+            diagnostics.append(
+                Diagnostic(
+                    path,
+                    entry.line,
+                    entry.key,
+                    Severity.ERROR,
+                    "duplicate-key",
+                    f"key differs only in case from {first.key!r} at line {first.line}; "
+                    "BibTeX treats them as the same key",
+                )
+            )
+
+
+def _parse_problem(block: bp.ParsingFailedBlock) -> str:
+    # bibtexparser keeps the reason in an attribute; str() of its exception is empty.
+    reason = _first_line(str(getattr(block.error, "abort_reason", None) or block.error))
+    if _COMMENT_LINE.search(block.raw or ""):
+        reason += " (a line starting with % is not a comment inside a BibTeX entry)"
+    return reason
 
 
 def _first_line(text: str) -> str:
@@ -209,10 +331,10 @@ def _first_line(text: str) -> str:
 
 
 def _guess_key(raw: str) -> str | None:
-    head, sep, rest = raw.partition("{")
-    if not sep or not head.lstrip().startswith("@"):
+    match = re.match(r"\s*@\s*\w+\s*[{(]\s*([^,\s{}()]+)\s*,", raw)
+    if match is None:
         return None
-    key = rest.split(",", 1)[0].strip()
+    key = match.group(1)
     return key if key and len(key) < 200 and "\n" not in key else None
 
 
@@ -311,16 +433,25 @@ def split_name(name: str) -> tuple[str, str, str, str]:
     )
 
 
-def atomic_write(path: Path, text: str) -> None:
+def atomic_write(path: Path, text: str, *, encoding: str = "utf-8", bom: bool = False) -> None:
     """Write ``text`` to ``path`` via a temp file in the same folder, then replace it.
 
-    A crash or kill at any point leaves either the old file or the new one, never half.
+    A crash or kill at any point leaves either the old file or the new one, never half. A
+    symbolic link is followed, so the file it points to is the one replaced; an existing file
+    keeps its permissions, a new one gets the usual ones (0666 less the umask).
     """
-    data = text.encode("utf-8")
-    folder = path.parent if str(path.parent) else Path()
+    target = path.resolve() if path.is_symlink() else path
     try:
-        mode = path.stat().st_mode & 0o777 if path.exists() else None
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        data = (codecs.BOM_UTF8 if bom else b"") + text.encode(encoding)
+    except UnicodeEncodeError as exc:
+        raise OutputError(
+            f"cannot write {text[exc.start : exc.end]!r} in {encoding}; convert the file to UTF-8",
+            path=path,
+        ) from None
+    folder = target.parent if str(target.parent) else Path()
+    try:
+        mode = target.stat().st_mode & 0o7777 if target.exists() else _default_mode()
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
         raise OutputError(f"cannot write: {exc.strerror}", path=path) from None
     tmp = Path(tmp_name)
@@ -329,12 +460,39 @@ def atomic_write(path: Path, text: str) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        if mode is not None:
-            tmp.chmod(mode)
-        tmp.replace(path)
+        tmp.chmod(mode)
+        tmp.replace(target)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise OutputError(f"cannot write: {exc.strerror}", path=path) from None
+
+
+def _default_mode() -> int:
+    # mkstemp creates 0600; a new output (say, a homepage's HTML) must be readable as usual.
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def write_back(document: SourceDocument, text: str) -> None:
+    """Replace the document's file with ``text``, in its own encoding and byte-order mark.
+
+    Refuses when the file changed on disk since it was read: writing would lose that edit.
+    """
+    source = document.source
+    if source is None:
+        raise OutputError("the document was not read from a file", path=document.path)
+    try:
+        current = _digest(source.path.read_bytes())
+    except OSError as exc:
+        raise OutputError(f"cannot read before writing: {exc.strerror}", path=source.path) from None
+    if current != source.digest:
+        raise InputError(
+            "the file changed on disk while publist was working; nothing was written, "
+            "run the command again",
+            path=source.path,
+        )
+    atomic_write(source.path, text, encoding=source.encoding, bom=source.bom)
 
 
 _FIELD_LINE = re.compile(r"^([ \t]*)([^\s=,{}]+)([ \t]*)=([ \t]*)")
@@ -349,9 +507,16 @@ def rewrite_entry(entry: RawEntry, updates: Mapping[str, str]) -> str:
     """
     raw = entry.raw
     newline = "\r\n" if "\r\n" in raw else "\n"
-    header_end = raw.index(",") + 1 if "," in raw else raw.index("{") + 1
+    opening = re.search(r"[{(]", raw)
+    closing = ")" if opening is not None and opening.group(0) == "(" else "}"
+    header_end = raw.index(",") + 1 if "," in raw else (opening.end() if opening else len(raw))
     body_lines = raw[header_end:].replace("\r\n", "\n").split("\n")
-    matches = [m for line in body_lines if (m := _FIELD_LINE.match(line))]
+    # Only lines that start a field tell the style; a value's continuation lines do not.
+    matches = [
+        m
+        for line in body_lines
+        if (m := _FIELD_LINE.match(line)) and m.group(2).lower() in entry.fields
+    ]
     indent = matches[0].group(1) if matches else "  "
     after_eq = matches[0].group(4) if matches else " "
     spacing = {m.group(3) for m in matches}
@@ -375,22 +540,17 @@ def rewrite_entry(entry: RawEntry, updates: Mapping[str, str]) -> str:
         comma = "," if index < len(items) - 1 or trailing_comma else ""
         value = value.replace("\r\n", "\n")
         lines.append(f"{indent}{name}{gap}={after_eq}{value}{comma}")
-    lines.append("}")
+    lines.append(closing)
     rendered = "\n".join(lines)
     return rendered.replace("\n", "\r\n") if newline == "\r\n" else rendered
 
 
 def splice(text: str, replacements: Sequence[tuple[RawEntry, str]]) -> str:
     """Put re-rendered entries into ``text`` where the originals stood; nothing else changes."""
-    if not replacements:
-        return text
-    line_starts = [0]
-    line_starts.extend(index + 1 for index, char in enumerate(text) if char == "\n")
     spans: list[tuple[int, int, str]] = []
     for entry, new_raw in replacements:
-        offset = line_starts[entry.line - 1]
-        start = text.find(entry.raw, offset)
-        if start < 0 or text.count("\n", offset, start) > 0:
+        start = entry.offset
+        if start < 0 or text[start : start + len(entry.raw)] != entry.raw:
             raise OutputError(f"cannot locate entry {entry.key!r} at line {entry.line}")
         spans.append((start, start + len(entry.raw), new_raw))
     pieces: list[str] = []

@@ -9,17 +9,19 @@ import gc
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, cast
 
 import typer
 
-if TYPE_CHECKING:
-    from rich.console import Console
-
 from publist import __version__
-from publist.errors import PublistError, UsageError
+from publist.errors import ExitCode, PublistError, StrictModeError, UsageError
+from publist.markup import CONTROL
 from publist.model import Diagnostic
+
+if TYPE_CHECKING:
+    from rich.console import Console, RenderHook
 
 app = typer.Typer(
     name="publist",
@@ -31,9 +33,54 @@ app = typer.Typer(
 )
 
 
+def _console(**options: Any) -> Console:
+    from rich.console import Console
+
+    console = Console(highlight=False, **options)
+    console.push_render_hook(_inert_hook())
+    return console
+
+
+@lru_cache(maxsize=1)
+def _inert_hook() -> RenderHook:
+    """Every console of publist prints data inertly: a .bib must not drive the terminal."""
+    # rich is imported here, not at the top: a clean export never prints through it, and the
+    # import costs more than exporting a CV.
+    from rich.console import (
+        ConsoleOptions,
+        ConsoleRenderable,
+        RenderableType,
+        RenderHook,
+        RenderResult,
+    )
+    from rich.segment import Segment
+
+    class _Inert:
+        """A renderable whose text keeps no control characters (rich's own codes are separate)."""
+
+        def __init__(self, renderable: RenderableType) -> None:
+            self.renderable = renderable
+
+        def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+            for segment in console.render(self.renderable, options):
+                # Dropped, not escaped: rich measured them as zero width when laying out tables.
+                yield (
+                    segment
+                    if segment.control
+                    else Segment(CONTROL.sub("", segment.text), segment.style)
+                )
+
+    class _InertHook(RenderHook):
+        def process_renderables(
+            self, renderables: list[ConsoleRenderable]
+        ) -> list[ConsoleRenderable]:
+            return [_Inert(renderable) for renderable in renderables]
+
+    return _InertHook()
+
+
 class _LazyConsole:
-    """A rich Console made on first use: a clean export prints nothing through rich, and
-    importing it costs more than exporting a CV."""
+    """A console made on first use, so that commands that print nothing never import rich."""
 
     def __init__(self, **options: Any) -> None:
         self._options = options
@@ -41,14 +88,12 @@ class _LazyConsole:
 
     def __getattr__(self, name: str) -> Any:
         if self._console is None:
-            from rich.console import Console
-
-            self._console = Console(**self._options)
+            self._console = _console(**self._options)
         return getattr(self._console, name)
 
 
-stdout = cast("Console", _LazyConsole(highlight=False, soft_wrap=True))
-stderr = cast("Console", _LazyConsole(stderr=True, highlight=False, soft_wrap=True))
+stdout = cast("Console", _LazyConsole(soft_wrap=True))
+stderr = cast("Console", _LazyConsole(stderr=True, soft_wrap=True))
 
 BibOption = Annotated[
     Path,
@@ -83,8 +128,13 @@ def _root(
     """Keep your publications in one BibTeX file; get the lists of your CV and homepage."""
 
 
+def _printable(text: str) -> str:
+    """``text`` with control characters shown as ``\\x1b``: a .bib must not drive the terminal."""
+    return CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
+
+
 def _fail(error: PublistError) -> NoReturn:
-    stderr.print(f"error: {error}", markup=False)
+    stderr.print(f"error: {_printable(str(error))}", markup=False)
     raise typer.Exit(int(error.exit_code))
 
 
@@ -93,13 +143,17 @@ def _errors() -> Iterator[None]:
     """Turn expected failures into one line on stderr and their exit code."""
     try:
         yield
+    except StrictModeError as error:
+        # Say what the problems are, not only that there were some.
+        _report(error.diagnostics)
+        _fail(error)
     except PublistError as error:
         _fail(error)
 
 
 def _report(diagnostics: Iterable[Diagnostic]) -> None:
     for diagnostic in diagnostics:
-        stderr.print(f"{diagnostic.severity.value}: {diagnostic}", markup=False)
+        stderr.print(f"{diagnostic.severity.value}: {_printable(str(diagnostic))}", markup=False)
 
 
 @app.command()
@@ -155,6 +209,158 @@ def export(
             sys.stdout.flush()
         else:
             stderr.print(f"wrote {result.format} to {result.written_to}", markup=False)
+
+
+def _terminal() -> Console:
+    """A console made now, so that NO_COLOR, FORCE_COLOR and COLUMNS of this run count."""
+    return _console()
+
+
+def _problems_note(diagnostics: Iterable[Diagnostic], bib: Path) -> None:
+    # One line, not the list: the view stays readable and check gives the details.
+    if any(True for _ in diagnostics):
+        stderr.print(f"note: {bib} has problems; publist check lists them", markup=False)
+
+
+@app.command("list")
+def list_command(
+    category: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--category",
+            help="Only this category (submission, journal, conference, ...); repeat for more.",
+        ),
+    ] = None,
+    year: Annotated[int | None, typer.Option("--year", help="Only papers of this year.")] = None,
+    since: Annotated[
+        int | None, typer.Option("--since", help="Only papers of this year or later.")
+    ] = None,
+    search: Annotated[
+        str | None,
+        typer.Option(
+            "--search",
+            "-s",
+            help="Only papers whose title, authors or venue contain every word "
+            "(case and accents ignored).",
+        ),
+    ] = None,
+    stale: Annotated[
+        bool,
+        typer.Option(
+            "--stale",
+            help="Only preprints that arXiv lists as published (per the sync cache) or that are "
+            "at least stale.months old (publist.toml; default 24).",
+        ),
+    ] = False,
+    months: Annotated[
+        int | None,
+        typer.Option("--months", min=1, help="With --stale: the age limit in months."),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="JSON for scripts: one object per publication.")
+    ] = False,
+    bib: BibOption = Path("publications.bib"),
+    config: ConfigOption = None,
+    encoding: EncodingOption = "utf-8",
+) -> None:
+    """Show the publications as a table; filter by category, year, text or staleness."""
+    from publist.listing import list_publications, listing_json
+    from publist.query import Filters, parse_category
+    from publist.table import build_table
+
+    with _errors():
+        filters = Filters(
+            categories=frozenset(parse_category(name) for name in category or ()),
+            year=year,
+            since=since,
+            search=search or "",
+        )
+        listing = list_publications(
+            bib,
+            filters=filters,
+            config_path=config,
+            encoding=encoding,
+            stale=stale,
+            months=months,
+        )
+    _problems_note(listing.diagnostics, bib)
+    if listing.cached_records == 0:
+        stderr.print(
+            "note: no arXiv records cached (publist sync fills the cache); "
+            "only the age limit was applied",
+            markup=False,
+        )
+    if as_json:
+        sys.stdout.write(listing_json(listing))
+        sys.stdout.flush()
+        return
+    if not listing.items:
+        stderr.print(f"no publications match ({listing.total} in {bib})", markup=False)
+        return
+    _terminal().print(build_table(listing.items, notes=listing.stale))
+
+
+@app.command()
+def show(
+    key_or_label: Annotated[
+        str, typer.Argument(metavar="KEY_OR_LABEL", help="An entry key or a label such as C6.")
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="JSON for scripts.")] = False,
+    bib: BibOption = Path("publications.bib"),
+    config: ConfigOption = None,
+    encoding: EncodingOption = "utf-8",
+) -> None:
+    """Show one entry in full: fields, links, category rule and where it is in the file."""
+    from publist.listing import show_publication, shown_json
+    from publist.table import build_detail
+
+    with _errors():
+        entry = show_publication(bib, key_or_label, config_path=config, encoding=encoding)
+    if as_json:
+        sys.stdout.write(shown_json(entry))
+        sys.stdout.flush()
+        return
+    _terminal().print(
+        build_detail(entry.item, heading=entry.heading, diagnostics=entry.diagnostics)
+    )
+
+
+@app.command()
+def check(
+    strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too (exit 1).")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="The findings as one JSON object.")
+    ] = False,
+    bib: BibOption = Path("publications.bib"),
+    config: ConfigOption = None,
+    encoding: EncodingOption = "utf-8",
+) -> None:
+    """Lint the bib for CI: exit 1 on errors (with --strict on warnings too), else 0."""
+    from publist.check import check_file, format_finding, report_json, summary
+    from publist.model import Severity
+
+    with _errors():
+        report = check_file(bib, config_path=config, encoding=encoding)
+    failed = report.failed(strict=strict)
+    if as_json:
+        sys.stdout.write(report_json(report, strict=strict))
+        sys.stdout.flush()
+    else:
+        from rich.text import Text
+
+        console = _terminal()
+        for finding in report.findings:
+            line = _printable(format_finding(finding))
+            text = Text(line)
+            severity = finding.severity.value
+            start = line.find(f" {severity}:") + 1
+            style = "bold red" if finding.severity is Severity.ERROR else "yellow"
+            text.stylize(style, start, start + len(severity))
+            # soft_wrap: a finding stays one line however narrow the terminal, for CI logs.
+            console.print(text, soft_wrap=True)
+        console.print(summary(report), markup=False, soft_wrap=True)
+    if failed:
+        raise typer.Exit(int(ExitCode.INPUT))
 
 
 @app.command()

@@ -7,7 +7,8 @@
     │   ├── BibFileError                  the .bib is missing, unreadable or undecodable
     │   ├── ConfigError                   publist.toml is missing or invalid
     │   ├── MarkerError                   --into: start/end markers missing or out of order
-    │   └── StrictModeError               --strict and the bib has diagnostics
+    │   ├── StrictModeError               --strict and the bib has diagnostics
+    │   └── NotFoundError                 show: no entry has that key or label
     ├── UsageError               exit 2   options that do not fit together, unknown format
     ├── ArxivError               exit 3   arXiv could not be reached or answered badly
     └── OutputError              exit 4   the output file could not be written
@@ -19,6 +20,8 @@ from __future__ import annotations
 
 from enum import IntEnum
 from pathlib import Path
+
+from publist.model import Diagnostic
 
 
 class ExitCode(IntEnum):
@@ -72,7 +75,21 @@ class MarkerError(InputError):
 
 
 class StrictModeError(InputError):
-    """``--strict`` was given and loading produced diagnostics."""
+    """``--strict`` was given and loading produced diagnostics (kept in ``diagnostics``)."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: Path | str | None = None,
+        diagnostics: tuple[Diagnostic, ...] = (),
+    ) -> None:
+        super().__init__(message, path=path)
+        self.diagnostics = diagnostics
+
+
+class NotFoundError(InputError):
+    """No entry of the .bib has the key or label asked for."""
 
 
 class UsageError(PublistError):

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import codecs
 from dataclasses import dataclass
 from pathlib import Path
 
-from publist.bibfile import atomic_write, read_text
+from publist.bibfile import atomic_write, read_source
 from publist.embed import replace_between_markers
 from publist.errors import StrictModeError
 from publist.exporters import render, resolve_format
@@ -48,13 +47,13 @@ def export(
         raise StrictModeError(
             f"{count} problem{'s' if count != 1 else ''} found; --strict stops here",
             path=bib_path,
+            diagnostics=diagnostics,
         )
     text = render(chosen, loaded.bibliography, loaded.config, standalone=standalone)
     if into is not None:
-        existing = read_text(into)
-        # read_text drops a UTF-8 byte-order mark; put it back so no other byte changes.
-        bom = "\ufeff" if into.read_bytes().startswith(codecs.BOM_UTF8) else ""
-        atomic_write(into, bom + replace_between_markers(existing, text, path=into))
+        page = read_source(into)
+        new = replace_between_markers(page.text, text, path=into)
+        atomic_write(into, new, encoding=page.encoding, bom=page.bom)
     elif output is not None:
         atomic_write(output, text)
     return ExportResult(text, chosen, diagnostics, target)

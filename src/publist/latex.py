@@ -5,7 +5,8 @@ Three tiers, each giving exactly what the one after it would:
 1. a value without any LaTeX-special character is only whitespace-collapsed;
 2. the common constructs of bibliography fields (braces, accents, ``--``, ``~``, quotes, escaped
    characters, logos, argument-free macros, ``\\emph{...}``-style macros) are rendered by a
-   small scanner here, which takes every macro's meaning from pylatexenc's own tables;
+   small scanner here, which takes every macro's meaning from pylatexenc's own tables (with
+   publist's additions from :mod:`publist.texmacros`);
 3. anything else (math, comments, optional arguments, environments, malformed input) goes to
    pylatexenc's full parser.
 
@@ -22,7 +23,9 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from publist import texmacros
 
 if TYPE_CHECKING:
     from pylatexenc.latex2text import LatexNodes2Text
@@ -32,34 +35,12 @@ if TYPE_CHECKING:
 _SPECIAL = re.compile(r"[\\{}$~%&`']|--")
 # In a .bib value a bare % or & is meant literally (BibTeX passes it through untouched).
 _BARE_LITERAL = re.compile(r"(?<!\\)([%&])")
-# pylatexenc renders these as nothing: TeX logos common in titles, and the brace symbols
-# publist writes for literal braces.
-_LOGOS = {
-    "TeX": "TeX",
-    "LaTeX": "LaTeX",
-    "LaTeXe": "LaTeX2ε",
-    "BibTeX": "BibTeX",
-    "XeTeX": "XeTeX",
-    "XeLaTeX": "XeLaTeX",
-    "LuaTeX": "LuaTeX",
-    "LuaLaTeX": "LuaLaTeX",
-    "ConTeXt": "ConTeXt",
-    "AmSTeX": "AmS-TeX",
-    "AMS": "AMS",
-    "METAFONT": "METAFONT",
-    "MF": "METAFONT",
-    "MP": "MetaPost",
-    "eTeX": "ε-TeX",
-    "pdfTeX": "pdfTeX",
-    "pdfLaTeX": "pdfLaTeX",
-    "textbraceleft": "{",
-    "textbraceright": "}",
-}
 _SPACES = re.compile(r"\s+")
 
 
 @lru_cache(maxsize=1)
 def _decoder() -> LatexNodes2Text:
+    """pylatexenc's text renderer, taught the macros of real .bib files (see texmacros)."""
     # Imported lazily: pylatexenc is the slowest import of the export path.
     import logging
 
@@ -73,11 +54,25 @@ def _decoder() -> LatexNodes2Text:
     logging.getLogger("pylatexenc").setLevel(logging.CRITICAL)
     context = get_default_latex_context_db()
     context.add_context_category(
-        "publist-logos",
+        "publist",
         prepend=True,
-        macros=[MacroTextSpec(name, simplify_repl=text) for name, text in _LOGOS.items()],
+        macros=[
+            *(MacroTextSpec(name, simplify_repl=text) for name, text in texmacros.LOGOS.items()),
+            *(
+                MacroTextSpec(name, simplify_repl=replacement)
+                for name, (_, replacement) in texmacros.WITH_ARGUMENTS.items()
+            ),
+            *(MacroTextSpec(name, simplify_repl="%s") for name in texmacros.VERBATIM),
+        ],
     )
+    context.set_unknown_macro_spec(MacroTextSpec("", simplify_repl=_unknown_macro))
     return LatexNodes2Text(latex_context=context, math_mode="text", strict_latex_spaces=False)
+
+
+def _unknown_macro(node: Any, macroname: str) -> str:
+    """pylatexenc's hook for a macro in no table: a logo-like name reads as itself."""
+    has_arguments = bool(node.nodeargd and node.nodeargd.argnlist)
+    return texmacros.unknown_macro_text(macroname, has_arguments=has_arguments)
 
 
 def to_text(value: str) -> str:
@@ -92,7 +87,8 @@ def to_text(value: str) -> str:
 
 @lru_cache(maxsize=16384)
 def _decode(value: str) -> str:
-    source = _BARE_LITERAL.sub(r"\\\1", value) if "%" in value or "&" in value else value
+    literal = _BARE_LITERAL.sub(r"\\\1", value) if "%" in value or "&" in value else value
+    source = texmacros.strip_dimensions(literal)
     text = scan(source)
     if text is None:
         text = _full_decode(source, value)
@@ -114,8 +110,21 @@ def _walker_context() -> LatexContextDb:
     # The parser's macro table (which macros take arguments), built once: pylatexenc would
     # otherwise rebuild it for every value, a fifth of its time.
     from pylatexenc.latexwalker import get_default_latex_context_db
+    from pylatexenc.macrospec import MacroSpec, VerbatimArgsParser
 
-    return get_default_latex_context_db()
+    context = get_default_latex_context_db()
+    context.add_context_category(
+        "publist",
+        prepend=True,
+        macros=[
+            *(MacroSpec(name, spec) for name, (spec, _) in texmacros.WITH_ARGUMENTS.items()),
+            *(
+                MacroSpec(name, args_parser=VerbatimArgsParser("verb-macro"))
+                for name in texmacros.VERBATIM
+            ),
+        ],
+    )
+    return context
 
 
 # --- the scanner -------------------------------------------------------------------------------

@@ -6,10 +6,16 @@ nodes with a role; each exporter escapes plain :class:`Text` in its own way.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from publist.model import Author, Category, Publication
+
+# C0 and C1 control characters other than tab and line breaks: they mean nothing in a
+# publication list, and an ESC sequence could drive the terminal an export is printed to.
+# Every exporter drops them from what it writes.
+CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +77,7 @@ def format_entry(publication: Publication) -> list[Inline]:
             title += "."
         nodes.append(Text(f'{_space(nodes)}"{title}"'))
     venue = _venue(publication)
-    if venue:
+    if plain(venue).strip():  # an entry with no venue and no year ends after its title
         nodes.append(Text(_space(nodes)))
         nodes.extend(venue)
         _end_sentence(nodes)
@@ -140,7 +146,9 @@ def _venue(publication: Publication) -> list[Inline]:
                 if publication.pages:
                     nodes.append(Text(f", {_pages(publication)}"))
                 return nodes
-            nodes.append(Text(", " + _join([_pages(publication), year])))
+            rest = _join([_pages(publication), year])
+            if rest:
+                nodes.append(Text(f", {rest}"))
             return nodes
         where = _join([publication.workshop, publication.venue])
         return [

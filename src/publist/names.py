@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -11,26 +10,29 @@ from functools import lru_cache
 from publist.bibfile import NameSplitError, split_name, split_names
 from publist.latex import to_text
 from publist.model import Author
+from publist.textfold import fold as _fold
+from publist.textfold import fold_words
 
 # Marks authors attach to their names: equal contribution, corresponding author, and kin.
 MARK_CHARS = "*†‡§¶#"
-_TRAILING_MARKS = re.compile(r"(?:\s*(?:\^|\\textsuperscript)?\s*([*†‡§¶#]))+\s*$")
-_LATEX_MARKS = (
-    (
-        re.compile(
-            r"\$\s*\^\s*\{?\s*\\dagger\s*\}?\s*\$|\\textsuperscript\{\s*\\dagger\s*\}|\\dagger\b|\\textdagger\b"
-        ),
-        "†",
-    ),
-    (re.compile(r"\$\s*\^\s*\{?\s*\\ddagger\s*\}?\s*\$|\\ddagger\b|\\textdaggerdbl\b"), "‡"),
-    (
-        re.compile(
-            r"\$\s*\^\s*\{?\s*(\*|\\ast)\s*\}?\s*\$|\\textsuperscript\{\s*\*\s*\}|\\textasteriskcentered\b"
-        ),
-        "*",
-    ),
+# A superscript after a name: "$^*$", "$^{\dagger}$", "\textsuperscript{1,*}". Its marks are
+# kept; affiliation numbers and letters are dropped (the CV has no affiliations to point to).
+_SUPERSCRIPT = re.compile(
+    r"\$\s*\^\s*(\{[^{}$]*\}|\\[a-zA-Z]+|[^\s{}$])\s*\$|\\textsuperscript\s*\{([^{}]*)\}"
 )
-_NON_LETTERS = re.compile(r"[^\w]+")
+_MARK_PREFIXES = ("^", "\\textsuperscript")
+_MARK_MACROS = {
+    "\\dagger": "†",
+    "\\dag": "†",
+    "\\textdagger": "†",
+    "\\ddagger": "‡",
+    "\\ddag": "‡",
+    "\\textdaggerdbl": "‡",
+    "\\ast": "*",
+    "\\textasteriskcentered": "*",
+}
+_MARK_TOKEN = re.compile(r"\\[a-zA-Z]+|\S")
+_BARE_MARK_MACRO = re.compile(r"\\(?:dagger|dag|textdagger|ddagger|ddag|textdaggerdbl)\b(?:\{\})?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +55,9 @@ class OwnerMatcher:
                 first, von, last, jr = "", "", name, ""
             author = _decoded(first, von, last, jr)
             keys.update(_name_keys(author))
+            # "{Qingyu Song}" is one brace-protected token to BibTeX: match it as a whole.
+            # Word by word, so "{Qing Yusong}" still differs from "Qingyu Song".
+            keys.add(("", fold_words(f"{author.first} {author.von} {author.last}")))
             initials.add((_initials(author.first), _last_key(author)))
         return cls(frozenset(keys), frozenset(initials), match_initials)
 
@@ -108,32 +113,65 @@ def _parse_name(raw: str) -> tuple[Author, str | None]:
 def extract_marks(name: str) -> tuple[str, str]:
     """Remove ``*``/``†`` style marks from a raw name; return the name and the marks in order."""
     found: list[str] = []
-    for pattern, mark in _LATEX_MARKS:
-        if pattern.search(name):
-            name = pattern.sub("", name)
-            found.append(mark)
+
+    def superscript(match: re.Match[str]) -> str:
+        content = (match.group(1) or match.group(2) or "").strip("{}")
+        for token in _MARK_TOKEN.findall(content):
+            mark = _MARK_MACROS.get(token, token)
+            if mark in MARK_CHARS:
+                found.append(mark)
+        return ""
+
+    def bare(match: re.Match[str]) -> str:
+        found.append(_MARK_MACROS[match.group(0).removesuffix("{}")])
+        return ""
+
+    name = _SUPERSCRIPT.sub(superscript, name)
+    name = _BARE_MARK_MACRO.sub(bare, name)
     # Marks may sit after the last name or the first name ("Song*, Qingyu").
-    pieces = name.split(",")
     cleaned = []
-    for piece in pieces:
-        match = _TRAILING_MARKS.search(piece)
-        if match and match.start() > 0:
-            found.extend(ch for ch in match.group(0) if ch in MARK_CHARS)
-            piece = piece[: match.start()]
-        cleaned.append(piece)
+    for piece in name.split(","):
+        end, marks = _trailing_marks(piece)
+        found.extend(marks)
+        cleaned.append(piece[:end])
     ordered = "".join(dict.fromkeys(found))
     return ",".join(cleaned).strip(), ordered
 
 
+def _trailing_marks(piece: str) -> tuple[int, list[str]]:
+    """Where the name in ``piece`` ends before its trailing marks, and those marks in order.
+
+    Scans backwards by hand: a regular expression for "marks, each optionally after ``^``,
+    spaces anywhere" backtracks cubically on a long run of spaces.
+    """
+    marks: list[str] = []
+    end = len(piece)
+    while True:
+        cut = _skip_spaces(piece, end)
+        if not cut or piece[cut - 1] not in MARK_CHARS:
+            break
+        mark = piece[cut - 1]
+        cut = _skip_spaces(piece, cut - 1)
+        for prefix in _MARK_PREFIXES:
+            if piece.endswith(prefix, 0, cut):
+                cut = _skip_spaces(piece, cut - len(prefix))
+                break
+        if not cut:  # a mark with no name before it is the name itself
+            break
+        marks.append(mark)
+        end = cut
+    marks.reverse()
+    return end, marks
+
+
+def _skip_spaces(text: str, end: int) -> int:
+    while end and text[end - 1].isspace():
+        end -= 1
+    return end
+
+
 def _decoded(first: str, von: str, last: str, jr: str, *, marks: str = "") -> Author:
     return Author(to_text(first), to_text(von), to_text(last), to_text(jr), marks)
-
-
-def _fold(text: str) -> str:
-    """Case- and accent-insensitive form: ``Qíngyǔ`` and ``QINGYU`` fold alike."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _NON_LETTERS.sub("", stripped.casefold())
 
 
 def _last_key(author: Author) -> str:
@@ -141,11 +179,12 @@ def _last_key(author: Author) -> str:
 
 
 def _name_keys(author: Author) -> list[tuple[str, str]]:
-    first = _fold(author.first)
-    last = _last_key(author)
     # Only the exact (given, family) pair matches: joining the parts would let "Qing Yusong"
-    # pass for "Qingyu Song". One-token names (CJK "宋庆禹") have an empty given part.
-    return [(first, last)]
+    # pass for "Qingyu Song". A name without a given part (CJK "宋庆禹", or a whole name in
+    # braces, "{Qingyu Song}") is compared word by word.
+    if not author.first:
+        return [("", fold_words(f"{author.von} {author.last}"))]
+    return [(_fold(author.first), _last_key(author))]
 
 
 def _initials(first: str) -> str:

@@ -7,16 +7,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from publist import bibfile
+from publist import bibfile, crossref
 from publist.arxiv_ids import find_arxiv_id
 from publist.bibfile import RawEntry, SourceDocument
 from publist.categorize import categorize, group_and_number
 from publist.config import Config, load_config
 from publist.latex import to_text
-from publist.links import bare_doi, clean_url, collect_links
+from publist.links import bare_doi, collect_links
 from publist.model import Author, Bibliography, Diagnostic, Publication, Severity
 from publist.names import OwnerMatcher, parse_authors
 
+# biblatex: "@xdata entries hold data which may be inherited by other entries"; never listed.
+CONTAINER_TYPES = frozenset({"xdata"})
 _YEAR = re.compile(r"\b(\d{4})\b")
 _MONTH_NAMES = {
     name: number
@@ -39,6 +41,8 @@ _MONTH_NAMES = {
     )
     for name in names
 }
+_MONTH_NUMBER = re.compile(r"[0-9]{1,2}")
+_MONTH_HEAD = re.compile(r"([0-9]{1,2}|[a-z]+)\.?\s*[~/,\-–—\\\s]")
 # Where arXiv ids are found (see arxiv_ids.find_arxiv_id); only these are evaluated for it.
 _ARXIV_ID_FIELDS = (
     "eprint",
@@ -77,8 +81,12 @@ def build(document: SourceDocument, config: Config) -> LoadedBibliography:
     """Turn a parsed document into numbered lists; every problem becomes a diagnostic."""
     owner = OwnerMatcher.from_names(config.owner_names, match_initials=config.match_initials)
     diagnostics = list(document.diagnostics)
+    entries, inheritance_problems = crossref.resolve(document)
+    diagnostics.extend(inheritance_problems)
     publications = []
-    for entry in document.entries:
+    for entry in entries:
+        if entry.entry_type in CONTAINER_TYPES:
+            continue
         publication, problems = to_publication(document, entry, owner)
         publications.append(publication)
         diagnostics.extend(problems)
@@ -131,7 +139,9 @@ def to_publication(
     present = [name for name in _ARXIV_ID_FIELDS if name in fields]
     found, id_problem = find_arxiv_id({name: raw(name) for name in present})
     if id_problem:
-        report(id_problem, code="invalid-arxiv-id")
+        # The message starts with the field that holds the bad id ("eprint '2513.1' is ...").
+        culprit = id_problem.split(" ", 1)[0]
+        report(id_problem, code="invalid-arxiv-id", field=culprit)
     arxiv_id = found.base if found else ""
     arxiv_version = found.version if found else None
     doi = bare_doi(raw("doi"))
@@ -156,7 +166,7 @@ def to_publication(
             report(f"cannot read a year from {year_text!r}", code="bad-year", field="year")
         else:
             report("missing year", code="missing-field")
-    month = _parse_month(raw("month"))
+    month = parse_month(raw("month"))
     if month is None and raw("month"):
         report(
             f"month {raw('month')!r} is not a month (1-12 or a name)",
@@ -164,7 +174,7 @@ def to_publication(
             field="month",
         )
     elif month is None and raw("date"):
-        month = _parse_month(raw("date")[5:7]) if len(raw("date")) >= 7 else None
+        month = parse_month(raw("date")[5:7]) if len(raw("date")) >= 7 else None
 
     links, dropped = collect_links(raw, arxiv_id=arxiv_id, doi=doi)
     for message in dropped:
@@ -230,14 +240,19 @@ def _parse_year(value: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def _parse_month(value: str) -> int | None:
+def parse_month(value: str) -> int | None:
+    """The month number of a ``month`` value (``jan``, ``January``, ``Sept.``, ``6``), or None."""
     cleaned = value.strip().strip(".").lower()
     if not cleaned:
         return None
-    if cleaned.isdigit():
+    if _MONTH_NUMBER.fullmatch(cleaned):
         number = int(cleaned)
         return number if 1 <= number <= 12 else None
-    return _MONTH_NAMES.get(cleaned)
+    if cleaned in _MONTH_NAMES:
+        return _MONTH_NAMES[cleaned]
+    # "oct # {~1}", "4-5", "jun # {/} # jul": a day or a range after the month; sort by its start.
+    head = _MONTH_HEAD.match(cleaned)
+    return parse_month(head.group(1)) if head else None
 
 
-__all__ = ["LoadedBibliography", "build", "clean_url", "load_bibliography", "to_publication"]
+__all__ = ["LoadedBibliography", "build", "load_bibliography", "parse_month", "to_publication"]

@@ -9,24 +9,25 @@ The work is split so that the decisions can be previewed and tested without a ne
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from publist.arxiv import ArxivClient, ArxivId, ArxivRecord, ArxivSettings, find_arxiv_id
-from publist.bibfile import RawEntry, SourceDocument, atomic_write, rewrite_entry, splice
+from publist.arxiv import ArxivClient, ArxivId, ArxivRecord, ArxivSettings
+from publist.bibfile import RawEntry, SourceDocument, rewrite_entry, splice, split_names, write_back
 from publist.errors import InputError
 from publist.latex import to_bibtex, to_text
-from publist.model import Category, Publication
+from publist.model import Category, Diagnostic, Publication
 from publist.names import parse_authors
-from publist.publications import LoadedBibliography, load_bibliography
+from publist.publications import LoadedBibliography, load_bibliography, parse_month
+from publist.textfold import fold
 
 OPT_OUT_FIELD = "publist_sync"
 _OPT_OUT_VALUES = {"false", "no", "off", "0", "never"}
 _MONTH_MACROS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 # Codes of load diagnostics that mean a block of the file was not understood.
 _FAILED_BLOCK_CODES = {"parse-error", "duplicate-key", "duplicate-field"}
+_UNSAFE_TO_REWRITE = {"duplicate-field", "comment-in-entry"}
 # Fields a published entry may gain from arXiv, when it does not have them yet.
 _PUBLISHED_FILL = ("eprint", "archiveprefix", "primaryclass", "url", "abstract")
 
@@ -89,38 +90,33 @@ class SyncResult:
 
 
 def find_targets(loaded: LoadedBibliography) -> tuple[list[Target], list[Notice]]:
-    """The entries to look up, and notices for invalid ids and opted-out entries."""
+    """The entries to look up, and notices for invalid ids and entries left alone."""
     document = loaded.document
-    by_key = {p.key: p for p in loaded.publications}
-    duplicated_fields = {
-        d.key for d in document.diagnostics if d.code == "duplicate-field" and d.key
-    }
+    problems: dict[str, list[Diagnostic]] = {}
+    for diagnostic in document.diagnostics + loaded.bibliography.diagnostics:
+        if diagnostic.key:
+            problems.setdefault(diagnostic.key, []).append(diagnostic)
     targets: list[Target] = []
     notices: list[Notice] = []
-    for entry in document.entries:
-        fields = {name: document.value(entry, name) or "" for name in entry.fields}
-        arxiv_id, problem = find_arxiv_id(fields)
-        if problem:
-            notices.append(Notice(entry.key, entry.line, "invalid-id", problem))
+    # The read model was built from the entries in order: one publication per entry.
+    for entry, publication in zip(document.entries, loaded.publications, strict=True):
+        codes = {d.code: d for d in problems.get(entry.key, ())}
+        kind, message = "", ""
+        if "invalid-arxiv-id" in codes:
+            kind, message = "invalid-id", codes["invalid-arxiv-id"].message
+        elif not publication.arxiv_id:
             continue
-        if arxiv_id is None:
-            continue
-        if fields.get(OPT_OUT_FIELD, "").strip().lower() in _OPT_OUT_VALUES:
-            notices.append(
-                Notice(entry.key, entry.line, "skipped", f"{OPT_OUT_FIELD} is off; left alone")
-            )
-            continue
-        if entry.key in duplicated_fields:
-            notices.append(
-                Notice(
-                    entry.key,
-                    entry.line,
-                    "skipped",
-                    "a field is given twice; fix that first so no value is lost",
-                )
-            )
-            continue
-        targets.append(Target(entry, by_key[entry.key], arxiv_id))
+        elif (document.value(entry, OPT_OUT_FIELD) or "").strip().lower() in _OPT_OUT_VALUES:
+            kind, message = "skipped", f"{OPT_OUT_FIELD} is off; left alone"
+        elif _UNSAFE_TO_REWRITE & codes.keys():
+            # Re-rendering would lose a repeated field or a comment inside the entry.
+            kind = "skipped"
+            message = "a repeated field or a % comment inside the entry; fix it so nothing is lost"
+        if kind:
+            notices.append(Notice(entry.key, entry.line, kind, message))
+        else:
+            arxiv_id = ArxivId(publication.arxiv_id, publication.arxiv_version)
+            targets.append(Target(entry, publication, arxiv_id))
     return targets, notices
 
 
@@ -210,14 +206,9 @@ def sync(
     plan = SyncPlan(plan.updates, (*notices, *plan.notices), plan.looked_up)
     written = False
     if plan.updates and not dry_run:
-        atomic_write(bib_path, _with_bom(bib_path, apply_plan(loaded.document, plan)))
+        write_back(loaded.document, apply_plan(loaded.document, plan))
         written = True
     return SyncResult(bib_path, plan, result.requests_sent, written)
-
-
-def _with_bom(path: Path, text: str) -> str:
-    with path.open("rb") as handle:
-        return "\ufeff" + text if handle.read(3) == b"\xef\xbb\xbf" else text
 
 
 # -- deciding what changes ----------------------------------------------------------------
@@ -232,7 +223,7 @@ def _changes(document: SourceDocument, target: Target, record: ArxivRecord) -> l
 
     def shown(name: str) -> str:
         value = document.value(entry, name)
-        return _fold_text(to_text(value)) if value else ""
+        return fold(to_text(value)) if value else ""
 
     def propose(name: str, raw_value: str) -> None:
         old = current(name)
@@ -241,20 +232,19 @@ def _changes(document: SourceDocument, target: Target, record: ArxivRecord) -> l
 
     if target.publication.category is Category.SUBMISSION:
         title = to_bibtex(record.title)
-        if record.title and shown("title") != _fold_text(to_text(title)):
+        if record.title and shown("title") != fold(to_text(title)):
             propose("title", _braced(title))
-        if record.authors and not _same_authors(
-            document.value(entry, "author") or "", record.authors
-        ):
-            propose("author", _braced(" and ".join(_bibtex_name(n) for n in record.authors)))
+        authors = _author_list(document.value(entry, "author") or "", record.authors)
+        if authors is not None:
+            propose("author", _braced(authors))
         abstract = to_bibtex(record.abstract)
-        if record.abstract and shown("abstract") != _fold_text(to_text(abstract)):
+        if record.abstract and shown("abstract") != fold(to_text(abstract)):
             propose("abstract", _braced(abstract))
         when = record.updated or record.published
         if when is not None:
             if (document.value(entry, "year") or "").strip() != str(when.year):
                 propose("year", _like(current("year"), str(when.year)))
-            if _month_number(document.value(entry, "month") or "") != when.month:
+            if parse_month(document.value(entry, "month") or "") != when.month:
                 propose("month", _month_value(current("month"), when.month))
         if record.dois and not current("doi"):
             propose("doi", _braced(record.dois[0]))
@@ -323,34 +313,24 @@ def _month_value(old_raw: str | None, month: int) -> str:
     return _MONTH_MACROS[month - 1]
 
 
-def _month_number(value: str) -> int | None:
-    value = value.strip().lower()[:3]
-    if value.isdigit():
-        return int(value)
-    return _MONTH_MACROS.index(value) + 1 if value in _MONTH_MACROS else None
+def _author_list(bib_value: str, arxiv_names: Sequence[str]) -> str | None:
+    """The new ``author`` value, or None when the bib already lists arXiv's people in order.
 
-
-_NON_WORD = re.compile(r"[\W_]+")
-
-
-def _fold_text(text: str) -> str:
-    """Compare text as a reader would: no case, accents, punctuation or spacing differences."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return _NON_WORD.sub(
-        "", "".join(c for c in decomposed if not unicodedata.combining(c))
-    ).casefold()
-
-
-def _same_authors(bib_value: str, arxiv_names: Sequence[str]) -> bool:
-    """True when the bib lists the same people in the same order (marks and spelling aside)."""
-    ours, _ = parse_authors(bib_value) if bib_value.strip() else ([], [])
-    theirs, _ = parse_authors(" and ".join(_bibtex_name(n) for n in arxiv_names))
-    if len(ours) != len(theirs):
-        return False
-    return all(
-        _fold_text(a.last) == _fold_text(b.last)
-        and _fold_text(a.first)[:1] == _fold_text(b.first)[:1]
-        for a, b in zip(ours, theirs, strict=True)
+    People are compared by their folded full names, so ``García Márquez, Gabriel`` equals
+    arXiv's ``Gabriel García Márquez``. When the list changes, people already in the bib keep
+    the bib's own spelling and marks (``Song*, Qingyu``); only new people use arXiv's form.
+    """
+    if not arxiv_names:
+        return None
+    written = split_names(bib_value) if bib_value.strip() else []
+    ours, _ = parse_authors(bib_value) if written else ([], [])
+    by_name = {fold(a.display): raw for a, raw in zip(ours, written, strict=False)}
+    theirs = [fold(name) for name in arxiv_names]
+    if [fold(a.display) for a in ours] == theirs:
+        return None
+    return " and ".join(
+        by_name.get(folded, "").strip() or _bibtex_name(name)
+        for folded, name in zip(theirs, arxiv_names, strict=True)
     )
 
 

@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 from rich.table import Table
+from rich.text import Text
 
+from publist.markup import CONTROL
 from publist.sync import SyncPlan
 
 _LONG = 70
 
 
-def _short(value: str | None) -> str:
+def _short(value: str | None) -> Text:
     if value is None:
-        return "(none)"
+        return Text("(none)")
     value = " ".join(value.split())
-    return value if len(value) <= _LONG else f"{value[: _LONG - 1]}… ({len(value):,} chars)"
+    return _cell(value if len(value) <= _LONG else f"{value[: _LONG - 1]}… ({len(value):,} chars)")
+
+
+def _cell(value: str) -> Text:
+    # A Text, not a str: rich would read "[/x]" in a title as markup (and fail on it), and
+    # "[link=...]" as a terminal hyperlink. Control characters could drive the terminal.
+    return Text(CONTROL.sub("", value))
 
 
 def changes_table(plan: SyncPlan) -> Table:
@@ -26,7 +34,7 @@ def changes_table(plan: SyncPlan) -> Table:
     for update in plan.updates:
         for index, change in enumerate(update.changes):
             who = f"{update.key} ({update.arxiv_id})" if index == 0 else ""
-            table.add_row(who, change.field, _short(change.old), _short(change.new))
+            table.add_row(_cell(who), _cell(change.field), _short(change.old), _short(change.new))
     return table
 
 
@@ -38,5 +46,7 @@ def notices_table(plan: SyncPlan) -> Table:
     table.add_column("kind", no_wrap=True)
     table.add_column("message", overflow="fold")
     for notice in plan.notices:
-        table.add_row(notice.key, str(notice.line), notice.kind, notice.message)
+        table.add_row(
+            _cell(notice.key), str(notice.line), _cell(notice.kind), _cell(notice.message)
+        )
     return table

@@ -11,8 +11,6 @@ from publist.errors import UsageError
 from publist.exporters import html, markdown, text
 from publist.model import Bibliography
 
-Renderer = Callable[[Bibliography, Config], str]
-
 FORMATS: MappingProxyType[str, Callable[..., str]] = MappingProxyType(
     {"md": markdown.render, "html": html.render, "text": text.render}
 )

@@ -8,7 +8,7 @@ from html import escape
 
 from publist.config import Config
 from publist.links import is_safe_url
-from publist.markup import Inline, Strong, format_entry
+from publist.markup import CONTROL, Inline, Strong, format_entry
 from publist.model import Bibliography, Item
 
 _NOT_ID = re.compile(r"\s+")
@@ -36,30 +36,38 @@ a { color: var(--accent); }
 """
 
 
+def _text(text: str) -> str:
+    """Escape for element content; control characters are dropped (they mean nothing here)."""
+    return escape(CONTROL.sub("", text), quote=False)
+
+
+def _attr(text: str) -> str:
+    """Escape for a double-quoted attribute value."""
+    return escape(CONTROL.sub("", text), quote=True)
+
+
 def _inline(nodes: Iterable[Inline]) -> str:
     out = []
     for node in nodes:
         if isinstance(node, Strong):
-            out.append(
-                f'<strong class="publist-{node.role}">{escape(node.text, quote=False)}</strong>'
-            )
+            out.append(f'<strong class="publist-{_attr(node.role)}">{_text(node.text)}</strong>')
         else:
-            out.append(escape(node.text, quote=False))
+            out.append(_text(node.text))
     return "".join(out)
 
 
 def _item(item: Item) -> str:
     publication = item.publication
-    anchor = escape(_NOT_ID.sub("-", publication.key), quote=True)
+    anchor = _attr(_NOT_ID.sub("-", publication.key))
     links = [
-        f'<a href="{escape(link.url, quote=True)}">{escape(link.kind)}</a>'
+        f'<a href="{_attr(link.url)}">{_text(link.kind)}</a>'
         for link in publication.links
         if is_safe_url(link.url)  # checked when loading too; a renderer never trusts its input
     ]
     link_html = f' <span class="publist-links">{" ".join(links)}</span>' if links else ""
     return (
-        f'<li class="publist-entry" id="{anchor}" data-label="{escape(item.label, quote=True)}">'
-        f'<span class="publist-label">{escape(item.label)}.</span> '
+        f'<li class="publist-entry" id="{anchor}" data-label="{_attr(item.label)}">'
+        f'<span class="publist-label">{_text(item.label)}.</span> '
         f"{_inline(format_entry(publication))}{link_html}</li>"
     )
 
@@ -68,23 +76,23 @@ def render(bibliography: Bibliography, config: Config, *, standalone: bool = Fal
     """The lists as an HTML fragment, or a complete page when ``standalone``."""
     parts = ['<div class="publist">']
     for section in bibliography.sections:
-        slug = escape(section.category.value, quote=True)
+        slug = _attr(section.category.value)
         parts.append(f'<section class="publist-section" id="publist-{slug}">')
-        parts.append(f"<h2>{escape(section.heading)}</h2>")
+        parts.append(f"<h2>{_text(section.heading)}</h2>")
         parts.append('<ol class="publist-entries" style="list-style: none; padding-left: 0">')
         parts.extend(_item(item) for item in section.items)
         parts.append("</ol>")
         parts.append("</section>")
     if bibliography.legend:
         legend = " ".join(
-            f"{escape(mark)} {escape(meaning)}" for mark, meaning in bibliography.legend
+            f"{_text(mark)} {_text(meaning)}" for mark, meaning in bibliography.legend
         )
         parts.append(f'<p class="publist-legend">{legend}</p>')
     parts.append("</div>")
     fragment = "\n".join(parts) + "\n"
     if not standalone:
         return fragment
-    title = escape(config.html_title)
+    title = _text(config.html_title)
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'

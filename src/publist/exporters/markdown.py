@@ -6,19 +6,22 @@ import re
 from collections.abc import Iterable
 
 from publist.config import Config
-from publist.markup import Inline, Strong, Text, format_entry
+from publist.markup import CONTROL, Inline, Strong, Text, format_entry
 from publist.model import Bibliography
 
 # Characters that start Markdown syntax inline (emphasis, links, code, HTML, tables, strike).
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~#&$])")
 # GitHub-flavoured Markdown links bare URLs; an escaped colon keeps them plain text.
 _AUTOLINK = re.compile(r"(?i)\b(https?|ftp|mailto|www)(:|\.)")
-_LINE_BREAKS = re.compile(r"\s*[\r\n\u2028\u2029\x0b\x0c\x85]+\s*")
+_LINE_BREAK = re.compile(r"[\r\n\u2028\u2029\x0b\x0c\x85]")
+# A label that reads as a list marker ("12." or "+") would open a nested list.
+_LIST_MARKER = re.compile(r"[0-9]{1,9}|[+\-].*")
 
 
-# Anything any of the three patterns above could change; most text has none of it.
+# Anything escape() could change (control characters and line breaks included); most text
+# has none of it.
 _ANY = re.compile(
-    r"[\r\n\u2028\u2029\x0b\x0c\x85\\`*_\[\]<>|~#&$]|(?i:\b(?:https?|ftp|mailto|www)[:.])"
+    r"[\x00-\x1f\x7f-\x9f\u2028\u2029\\`*_\[\]<>|~#&$]|(?i:\b(?:https?|ftp|mailto|www)[:.])"
 )
 
 
@@ -26,9 +29,42 @@ def escape(text: str) -> str:
     """Escape ``text`` so it renders literally inside a Markdown list item."""
     if not _ANY.search(text):
         return text
-    text = _LINE_BREAKS.sub(" ", text)
+    text = _one_line(CONTROL.sub("", text))
     text = _SPECIAL.sub(r"\\\1", text)
     return _AUTOLINK.sub(lambda m: f"{m.group(1)}\\{m.group(2)}", text)
+
+
+def _one_line(text: str) -> str:
+    """Each run of line breaks, with the spaces around it, becomes one space.
+
+    Split rather than a regular expression: ``\\s*[breaks]+\\s*`` backtracks quadratically on
+    a long run of spaces.
+    """
+    pieces = _LINE_BREAK.split(text)
+    if len(pieces) == 1:
+        return text
+    out = pieces[0].rstrip()
+    for piece in pieces[1:-1]:
+        if piece.strip():
+            out += " " + piece.strip()
+    return out + " " + pieces[-1].lstrip()
+
+
+def _strong(text: str) -> str:
+    # ``** x**`` is not bold in CommonMark: keep edge spaces outside the delimiters.
+    core = text.strip()
+    if not core:
+        return text
+    start = text.index(core[0])
+    return f"{text[:start]}**{core}**{text[start + len(core) :]}"
+
+
+def label_marker(label: str) -> str:
+    """``C6.``: an item's label as it starts the list item, never read as a list marker."""
+    text = escape(label)
+    if _LIST_MARKER.fullmatch(text):
+        text = "\\" + text if not text[0].isdigit() else text + "\\"
+    return text + "."
 
 
 def inline(nodes: Iterable[Inline]) -> str:
@@ -36,7 +72,7 @@ def inline(nodes: Iterable[Inline]) -> str:
     out = []
     for node in nodes:
         if isinstance(node, Strong):
-            out.append(f"**{escape(node.text)}**")
+            out.append(_strong(escape(node.text)))
         else:
             out.append(escape(node.text))
     return "".join(out)
@@ -53,7 +89,7 @@ def render(bibliography: Bibliography, config: Config, *, standalone: bool = Fal
     for section in bibliography.sections:
         lines = [f"{hashes} {escape(section.heading)}", ""]
         lines.extend(
-            f"- {escape(item.label)}. {inline(format_entry(item.publication))}"
+            f"- {label_marker(item.label)} {inline(format_entry(item.publication))}"
             for item in section.items
         )
         blocks.append("\n".join(lines))
