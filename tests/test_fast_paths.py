@@ -7,14 +7,14 @@ feeds both the kind of input that takes each path and the kind that must not.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from publist import arxiv_ids
-from publist.bibfile import MONTH_MACROS, evaluate
+from publist.bibfile import MONTH_MACROS, _line_numbers, evaluate
 from publist.exporters.markdown import escape
 from publist.markup import CONTROL
 
@@ -177,3 +177,21 @@ def test_arxiv_precheck_never_hides_an_id_or_a_problem(fields: dict[str, str]) -
 )
 def test_arxiv_precheck_examples(field: str, value: str) -> None:
     _precheck_agrees({field: value})
+
+
+def _oracle_line_numbers(text: str) -> Callable[[int | None], int | None]:
+    if "\\\n" not in text:
+        return lambda line: None if line is None else line + 1
+    starts = [0]
+    for index, newline in enumerate(re.finditer("\n", text), start=1):
+        if text[newline.start() - 1 : newline.start()] != "\\":
+            starts.append(index)
+    return lambda line: None if line is None else starts[min(line, len(starts) - 1)] + 1
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet="\\\na\r", max_size=30))
+def test_line_numbers_match_the_plain_mapping(text: str) -> None:
+    fast, plain = _line_numbers(text), _oracle_line_numbers(text)
+    for line in [None, *range(text.count("\n") + 3)]:
+        assert fast(line) == plain(line)

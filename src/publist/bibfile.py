@@ -14,6 +14,7 @@ import logging
 import os
 import re
 import tempfile
+from bisect import bisect_right
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,7 +43,7 @@ MONTH_MACROS: Mapping[str, str] = {
 }
 
 
-_NEWLINE = re.compile("\n")
+_ESCAPED_NEWLINE = re.compile(r"\\\n")
 _COMMENT_LINE = re.compile(r"\n[ \t]*%")
 
 
@@ -231,16 +232,23 @@ def _line_numbers(text: str) -> Callable[[int | None], int | None]:
     """
     if "\\\n" not in text:
         return lambda line: None if line is None else line + 1
-    # starts[n] is the real line on which bibtexparser's line n begins.
-    starts = [0]
-    for index, newline in enumerate(_NEWLINE.finditer(text), start=1):
-        if text[newline.start() - 1 : newline.start()] != "\\":
-            starts.append(index)
+    # bibtexparser's line n begins on real line n + (the escaped newlines before it). The j-th
+    # escaped newline (0-based), the k-th newline of the file, comes before bibtexparser's
+    # line n exactly when k - j <= n: those thresholds, in order, answer with one bisection.
+    thresholds: list[int] = []
+    newlines = 0
+    cursor = 0
+    for escaped in _ESCAPED_NEWLINE.finditer(text):
+        newlines += text.count("\n", cursor, escaped.end())
+        cursor = escaped.end()
+        thresholds.append(newlines - len(thresholds))
+    last = text.count("\n") - len(thresholds)
 
     def line_of(line: int | None) -> int | None:
         if line is None:
             return None
-        return starts[min(line, len(starts) - 1)] + 1
+        line = min(line, last)
+        return line + bisect_right(thresholds, line) + 1
 
     return line_of
 

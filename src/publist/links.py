@@ -110,6 +110,8 @@ def collect_links(
         else:
             value = field(name)
             url = clean_url(value) if value else ""
+        if not url:
+            continue
         for one in split_urls(url) if name not in ("doi", "eprint") else [url]:
             if not one or one in seen:
                 continue
