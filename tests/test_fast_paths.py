@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from publist import arxiv_ids
 from publist.bibfile import MONTH_MACROS, _line_numbers, evaluate
 from publist.exporters.markdown import escape
+from publist.links import split_urls
 from publist.markup import CONTROL
 
 STRINGS = {"tug": "TUGboat", "ack": "N. H. F. Beebe"}
@@ -195,3 +196,23 @@ def test_line_numbers_match_the_plain_mapping(text: str) -> None:
     fast, plain = _line_numbers(text), _oracle_line_numbers(text)
     for line in [None, *range(text.count("\n") + 3)]:
         assert fast(line) == plain(line)
+
+
+def _oracle_split_urls(value: str) -> list[str]:
+    urls = []
+    for piece in re.split(r"[;,]?\s+(?=[A-Za-z][A-Za-z0-9+.\-]*:)", value):
+        piece = re.sub(r"\s*\n\s*", "", piece.strip().rstrip(";,").strip())
+        if piece:
+            urls.append(piece.replace(" ", "%20"))
+    return urls
+
+
+@settings(max_examples=500)
+@given(
+    st.lists(
+        st.sampled_from(["https://a.b/x", "http:", "a", ";", ",", " ", "\n", "\t", "\x0b", "é"]),
+        max_size=8,
+    ).map("".join)
+)
+def test_split_urls_matches_the_plain_split(value: str) -> None:
+    assert split_urls(value) == _oracle_split_urls(value)

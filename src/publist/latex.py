@@ -182,6 +182,8 @@ _TOKEN = re.compile(
     r"|([`'!?\-])",
     re.DOTALL,
 )
+# Everything that can start a token other than plain text and hyphens.
+_BEYOND_DASHES = re.compile(r"[\\{}$%&~`'!?]")
 _MACRO_NAME = re.compile(r"\\([A-Za-z]+|.)", re.DOTALL)
 _WHITESPACE = re.compile(r"\s*")
 # Tokens pylatexenc treats as math or environments, never as plain macros.
@@ -206,6 +208,9 @@ def scan(source: str) -> str | None:
     """Render ``source`` as pylatexenc would, or None when it needs the full parser."""
     if "\n\n" in source:  # a paragraph break changes how spaces after macros are read
         return None
+    if not _BEYOND_DASHES.search(source):
+        # Page ranges and the like: dashes are the only special, taken greedily from the left.
+        return source.replace("---", SPECIALS["---"]).replace("--", SPECIALS["--"])
     try:
         text, _ = _scan(source, 0, in_group=False)
     except _NeedsParserError:

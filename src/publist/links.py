@@ -87,6 +87,9 @@ def split_urls(value: str) -> list[str]:
     A URL wrapped over lines in the .bib is joined again; a plain space inside one becomes
     ``%20`` as a browser would send it.
     """
+    if value.isprintable() and " " not in value:  # no whitespace: one URL
+        single = value.rstrip(";,")
+        return [single] if single else []
     urls = []
     for piece in _URL_LIST.split(value):
         piece = _WRAPPED.sub("", piece.strip().rstrip(";,").strip())
