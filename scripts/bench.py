@@ -608,11 +608,18 @@ def build_cases(
     big: BibFile,
     generated: Sequence[BibFile],
     *,
+    folder: Path,
     with_list: bool,
 ) -> list[Case]:
     """Every command the table shows, in table order."""
     bundled = BibFile("bundled publications.bib", BUNDLED, count_entries(BUNDLED))
-    cases = [Case("publist --help", "", publist("--help"))]
+    empty = folder / "empty.bib"
+    empty.write_text("", encoding="utf-8")
+    cases = [
+        Case("publist --help", "", publist("--help")),
+        # The fixed cost of a run: interpreter, imports, option parsing.
+        Case("publist export -f md", "empty .bib", publist("export", "-b", empty), 0),
+    ]
     for bib in (bundled, big, *generated):
         for fmt in ("md", "html", "text"):
             cases.append(
@@ -845,7 +852,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             skipped.append(
                 Verdict("publist list --json rows", None, "this checkout has no `publist list`")
             )
-        cases = build_cases(big, generated, with_list=with_list)
+        cases = build_cases(big, generated, folder=folder, with_list=with_list)
         print(f"publist bench: {runs} run(s) of {len(cases)} commands ...", file=sys.stderr)
         measure(cases, runs=runs, env=env)
         verdicts = check_targets(cases, big, generated)
