@@ -9,7 +9,6 @@ only when a field is read for display.
 from __future__ import annotations
 
 import codecs
-import hashlib
 import logging
 import os
 import re
@@ -98,7 +97,9 @@ class SourceFile:
     text: str
     encoding: str
     bom: bool
-    digest: str
+    # The bytes as read, compared with the file's before writing it back (hashing them would
+    # cost every read, and most runs never write).
+    data: bytes
 
 
 def read_source(path: Path, *, encoding: str = "utf-8") -> SourceFile:
@@ -133,16 +134,12 @@ def read_source(path: Path, *, encoding: str = "utf-8") -> SourceFile:
             path=path,
             line=line,
         ) from None
-    return SourceFile(path, text, "utf-8" if utf8 else encoding, bom, _digest(data))
+    return SourceFile(path, text, "utf-8" if utf8 else encoding, bom, data)
 
 
 def read_text(path: Path, *, encoding: str = "utf-8") -> str:
     """Read ``path`` as text (see :func:`read_source`)."""
     return read_source(path, encoding=encoding).text
-
-
-def _digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def load(path: Path, *, encoding: str = "utf-8") -> SourceDocument:
@@ -491,10 +488,10 @@ def write_back(document: SourceDocument, text: str) -> None:
     if source is None:
         raise OutputError("the document was not read from a file", path=document.path)
     try:
-        current = _digest(source.path.read_bytes())
+        current = source.path.read_bytes()
     except OSError as exc:
         raise OutputError(f"cannot read before writing: {exc.strerror}", path=source.path) from None
-    if current != source.digest:
+    if current != source.data:
         raise InputError(
             "the file changed on disk while publist was working; nothing was written, "
             "run the command again",
