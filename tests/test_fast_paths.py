@@ -10,11 +10,12 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 
 import pytest
+from bibtexparser.entrypoint import parse_string
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from publist import arxiv_ids
-from publist.bibfile import MONTH_MACROS, _line_numbers, evaluate
+from publist.bibfile import MONTH_MACROS, _line_numbers, _Locator, evaluate
 from publist.exporters.markdown import escape
 from publist.links import split_urls
 from publist.markup import CONTROL
@@ -216,3 +217,17 @@ def _oracle_split_urls(value: str) -> list[str]:
 )
 def test_split_urls_matches_the_plain_split(value: str) -> None:
     assert split_urls(value) == _oracle_split_urls(value)
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from(["@misc{a,}", "@misc{b,}", "x", " ", "\n", "%c"]), max_size=10))
+def test_block_locator_finds_each_block_where_plain_search_does(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    library = parse_string(text, parse_stack=[])
+    fast, cursor = _Locator(text), 0
+    for block in library.blocks:
+        raw = block.raw or ""
+        plain = text.find(raw, cursor) if raw else -1
+        if plain >= 0:
+            cursor = plain + len(raw)
+        assert fast(block) == plain

@@ -43,6 +43,7 @@ MONTH_MACROS: Mapping[str, str] = {
 
 
 _ESCAPED_NEWLINE = re.compile(r"\\\n")
+_NON_SPACE = re.compile(r"\S")
 _COMMENT_LINE = re.compile(r"\n[ \t]*%")
 
 
@@ -211,7 +212,17 @@ class _Locator:
 
     def __call__(self, block: bp.Block) -> int:
         raw = block.raw or ""
-        found = self.text.find(raw, self.cursor) if raw else -1
+        if not raw:
+            return -1
+        found = -1
+        if not raw[0].isspace():
+            # Blocks are usually apart by whitespace only; a block that starts with text can
+            # start no earlier than the next non-space character.
+            nearest = _NON_SPACE.search(self.text, self.cursor)
+            if nearest is not None and self.text.startswith(raw, nearest.start()):
+                found = nearest.start()
+        if found < 0:
+            found = self.text.find(raw, self.cursor)
         if found >= 0:
             self.cursor = found + len(raw)
         return found
