@@ -14,7 +14,7 @@ from bibtexparser.entrypoint import parse_string
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from publist import arxiv_ids
+from publist import arxiv_ids, links
 from publist.bibfile import MONTH_MACROS, _line_numbers, _Locator, evaluate
 from publist.exporters.markdown import escape
 from publist.links import split_urls
@@ -231,3 +231,20 @@ def test_block_locator_finds_each_block_where_plain_search_does(pieces: list[str
         if plain >= 0:
             cursor = plain + len(raw)
         assert fast(block) == plain
+
+
+@settings(max_examples=500)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                *("http", "HTTPS", "mailto", "javascript", "java\tscript", ":", "//", "x.org"),
+                *("&", "&#58;", "%3A", "%", "\\", " ", "\x00", "\x7f", "é", "s", "/"),
+            ]
+        ),
+        max_size=8,
+    ).map("".join)
+)
+def test_plain_url_fast_path_agrees_with_the_decoding_rounds(url: str) -> None:
+    if links._PLAIN_SAFE.fullmatch(url):
+        assert links._decoded_scheme_safe(url)

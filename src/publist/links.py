@@ -28,6 +28,9 @@ SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
 # Browsers ignore ASCII whitespace and control characters inside a scheme ("java\tscript:").
 _IGNORED_BY_BROWSERS = re.compile(r"[\x00-\x20\x7f]+")
+_PLAIN_SAFE = re.compile(
+    r"(?:[hH][tT][tT][pP][sS]?|[mM][aA][iI][lL][tT][oO]):[^&%\\\x00-\x20\x7f]*"
+)
 _URL_MACRO = re.compile(r"^\\(?:url|href)\s*\{([^{}]*)\}(?:\s*\{.*\})?$", re.DOTALL)
 # Beebe's bibliographies list several URLs in one field: "https://a/x.html;\n    https://b/y.pdf".
 _URL_LIST = re.compile(r"[;,]?\s+(?=[A-Za-z][A-Za-z0-9+.\-]*:)")
@@ -57,6 +60,11 @@ def is_safe_url(url: str) -> bool:
     obfuscated ``java&#115;cript:`` is refused even though escaping alone would defuse it.
     A protocol-relative ``//host/path`` is allowed: it follows the page's own http(s).
     """
+    # An http(s)/mailto URL with nothing to decode or ignore: the rounds below accept it.
+    return bool(_PLAIN_SAFE.fullmatch(url)) or _decoded_scheme_safe(url)
+
+
+def _decoded_scheme_safe(url: str) -> bool:
     previous = None
     candidate = url
     # Three rounds undo double encoding (``&amp;#106;``); a longer chain is itself suspicious.

@@ -57,6 +57,8 @@ _ARXIV_ID_FIELDS = (
     "howpublished",
 )
 
+_ARXIV_ID_SET = frozenset(_ARXIV_ID_FIELDS)
+
 
 @dataclass(frozen=True, slots=True)
 class LoadedBibliography:
@@ -136,8 +138,7 @@ def to_publication(
         return to_text(value) if value else ""
 
     # An absent field and an empty one read the same to find_arxiv_id.
-    present = [name for name in _ARXIV_ID_FIELDS if name in fields]
-    found, id_problem = find_arxiv_id({name: raw(name) for name in present})
+    found, id_problem = find_arxiv_id({name: raw(name) for name in _ARXIV_ID_SET & fields.keys()})
     if id_problem:
         # The message starts with the field that holds the bad id ("eprint '2513.1' is ...").
         culprit = id_problem.split(" ", 1)[0]
