@@ -378,19 +378,44 @@ class Sample:
     stderr: str
 
 
+def _gnu_time() -> str | None:
+    """GNU time, when installed: it measures a child's peak memory from a tiny parent."""
+    path = Path("/usr/bin/time")
+    if not path.is_file():
+        return None
+    probe = subprocess.run(
+        [str(path), "-f", "%M", "true"], capture_output=True, text=True, check=False
+    )
+    return str(path) if probe.returncode == 0 and probe.stderr.strip().isdigit() else None
+
+
+GNU_TIME = _gnu_time()
+
+
 def run_process(argv: Sequence[str], *, env: dict[str, str]) -> Sample:
-    """Run ``argv`` to completion; stdout is discarded, stderr kept for a failure report."""
-    with tempfile.TemporaryFile() as err:
+    """Run ``argv`` to completion; stdout is discarded, stderr kept for a failure report.
+
+    Peak memory comes from GNU time when present. A child's ``ru_maxrss`` also counts the
+    memory it shared with this (large) process between fork and exec, so ``os.wait4`` alone
+    over-reports small commands; it is the fallback.
+    """
+    with tempfile.TemporaryFile() as err, tempfile.TemporaryDirectory() as folder:
+        rss_file = Path(folder) / "rss"
+        command = [*(GNU_TIME, "-f", "%M", "-o", str(rss_file)), *argv] if GNU_TIME else argv
         start = time.perf_counter()
-        process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=err, env=env)
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=err, env=env)
         _, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - start
         process.returncode = os.waitstatus_to_exitcode(status)
         err.seek(0)
         stderr = err.read().decode("utf-8", "replace")
-    # Linux reports ru_maxrss in KiB, macOS in bytes.
-    scale = 1 if sys.platform == "darwin" else 1024
-    return Sample(seconds, usage.ru_maxrss * scale, process.returncode, stderr)
+        # Linux reports ru_maxrss in KiB, macOS in bytes; GNU time in KiB.
+        max_rss = usage.ru_maxrss * (1 if sys.platform == "darwin" else 1024)
+        if GNU_TIME and rss_file.is_file():
+            lines = rss_file.read_text(encoding="utf-8").split()
+            if lines and lines[-1].isdigit():
+                max_rss = int(lines[-1]) * 1024
+    return Sample(seconds, max_rss, process.returncode, stderr)
 
 
 @dataclass(slots=True)

@@ -461,8 +461,8 @@ def main() -> None:
     """Run the publist command line."""
     # A run builds one large, long-lived, acyclic graph (the parsed .bib and its read model).
     # CPython's default collector would re-scan it again and again as it grows: a tenth of a
-    # large export. The imported modules are frozen out of its sight, and old objects are
-    # re-scanned twice as rarely; young cycles are still collected as usual.
+    # large export. The imported modules are frozen out of its sight, young objects are
+    # collected in larger batches and old ones re-scanned rarely; cycles are still freed.
     gc.freeze()
     gc.set_threshold(10_000, 20, 20)
     app()
