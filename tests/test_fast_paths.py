@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from publist import arxiv_ids, links
-from publist.bibfile import MONTH_MACROS, _line_numbers, _Locator, evaluate
+from publist.bibfile import MONTH_MACROS, _LineMap, _Locator, evaluate
 from publist.exporters.markdown import escape
 from publist.links import split_urls
 from publist.markup import CONTROL
@@ -194,9 +194,14 @@ def _oracle_line_numbers(text: str) -> Callable[[int | None], int | None]:
 @settings(max_examples=500)
 @given(st.text(alphabet="\\\na\r", max_size=30))
 def test_line_numbers_match_the_plain_mapping(text: str) -> None:
-    fast, plain = _line_numbers(text), _oracle_line_numbers(text)
-    for line in [None, *range(text.count("\n") + 3)]:
+    fast, plain = _LineMap(text), _oracle_line_numbers(text)
+    lines = range(text.count("\n") + 3)
+    for line in [None, *lines]:
         assert fast(line) == plain(line)
+    for line in lines:
+        shift, limit = fast.span(line)
+        for inside in range(line, min(limit, len(lines))):
+            assert plain(inside) == inside + shift
 
 
 def _oracle_split_urls(value: str) -> list[str]:

@@ -12,9 +12,10 @@ import codecs
 import logging
 import os
 import re
+import sys
 import tempfile
 from bisect import bisect_right
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -153,7 +154,7 @@ def parse(text: str, *, path: Path, source: SourceFile | None = None) -> SourceD
     """Parse BibTeX ``text``; every block that fails becomes a diagnostic."""
     library = parse_string(text, parse_stack=[])
     display = str(path)
-    line_of = _line_numbers(text)
+    line_of = _LineMap(text)
     strings: dict[str, str] = {}
     entries: list[RawEntry] = []
     diagnostics: list[Diagnostic] = []
@@ -232,49 +233,71 @@ class _Problem(Protocol):
     def __call__(self, key: str | None, code: str, message: str, at: int | None = ...) -> None: ...
 
 
-def _line_numbers(text: str) -> Callable[[int | None], int | None]:
+class _LineMap:
     """Map bibtexparser's 0-based line numbers to the file's 1-based ones.
 
     bibtexparser does not count a newline right after a backslash (``\\`` ending a line in
     a table of contents, common in Beebe's bibliographies), so its numbers drift after one.
+    bibtexparser's line n begins on real line n + (the escaped newlines before it). The j-th
+    escaped newline (0-based), the k-th newline of the file, comes before bibtexparser's line
+    n exactly when k - j <= n: those thresholds, in order, answer with one bisection.
     """
-    if "\\\n" not in text:
-        return lambda line: None if line is None else line + 1
-    # bibtexparser's line n begins on real line n + (the escaped newlines before it). The j-th
-    # escaped newline (0-based), the k-th newline of the file, comes before bibtexparser's
-    # line n exactly when k - j <= n: those thresholds, in order, answer with one bisection.
-    thresholds: list[int] = []
-    newlines = 0
-    cursor = 0
-    for escaped in _ESCAPED_NEWLINE.finditer(text):
-        newlines += text.count("\n", cursor, escaped.end())
-        cursor = escaped.end()
-        thresholds.append(newlines - len(thresholds))
-    last = text.count("\n") - len(thresholds)
 
-    def line_of(line: int | None) -> int | None:
+    def __init__(self, text: str) -> None:
+        self.thresholds: list[int] = []
+        self.last: int | None = None  # None: no escaped newline, nothing drifts
+        if "\\\n" not in text:
+            return
+        newlines = 0
+        cursor = 0
+        for escaped in _ESCAPED_NEWLINE.finditer(text):
+            newlines += text.count("\n", cursor, escaped.end())
+            cursor = escaped.end()
+            self.thresholds.append(newlines - len(self.thresholds))
+        self.last = text.count("\n") - len(self.thresholds)
+
+    def __call__(self, line: int | None) -> int | None:
+        """The file's line for bibtexparser's ``line``."""
         if line is None:
             return None
-        line = min(line, last)
-        return line + bisect_right(thresholds, line) + 1
+        if self.last is None:
+            return line + 1
+        line = min(line, self.last)
+        return line + bisect_right(self.thresholds, line) + 1
 
-    return line_of
+    def span(self, line: int) -> tuple[int, int]:
+        """``(shift, limit)``: every line from ``line`` up to ``limit`` maps to itself + shift.
+
+        An entry's fields all lie in one span unless a field's value ends a line with a
+        backslash, so they are mapped without a lookup each.
+        """
+        if self.last is None:
+            return 1, sys.maxsize
+        index = bisect_right(self.thresholds, min(line, self.last))
+        limit = self.thresholds[index] if index < len(self.thresholds) else self.last + 1
+        return index + 1, limit
 
 
 def _raw_entry(
     entry: bp.Entry,
     position: int,
     offset: int,
-    line_of: Callable[[int | None], int | None],
+    line_of: _LineMap,
     problem: _Problem,
 ) -> RawEntry:
     fields: dict[str, str] = {}
     lines: dict[str, int] = {}
     names: dict[str, str] = {}
-    start = line_of(entry.start_line) or 1
+    first = entry.start_line
+    start = line_of(first) or 1
+    shift, limit = line_of.span(first) if first is not None else (0, -1)
     for fld in entry.fields:
         key = fld.key
-        field_line = line_of(fld.start_line) or start
+        number = fld.start_line
+        if number is not None and first is not None and first <= number < limit:
+            field_line = number + shift
+        else:
+            field_line = line_of(number) or start
         if "%" in key or "\n" in key:
             # bibtexparser reads "% note\n  title" as one field name; biber drops the comment.
             problem(
