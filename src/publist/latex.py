@@ -92,6 +92,8 @@ def _decode(value: str) -> str:
     text = scan(source)
     if text is None:
         text = _full_decode(source, value)
+    if text.isprintable() and "  " not in text:  # no whitespace but single spaces
+        return text.strip()
     # NBSP from ~ is a typesetting hint; a plain space reads the same and matches names.
     text = text.replace("\xa0", " ")
     return _SPACES.sub(" ", text).strip()
