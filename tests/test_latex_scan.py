@@ -25,6 +25,8 @@ FRAGMENTS = [
     *("\\url", "\\url{a~b}", "\\href", "\\cite", "\\verb", "\\begin", "\\end", "\\(", "\\["),
     *("\\it", "\\bf", "{\\em", "\\acro", "\\Dash", "\\kern", "\\relax", "\\ensuremath"),
     *("$x$", "$\\alpha$", "\\c{c}", '\\" {o}', "\\v \n c", "\\'{ }", '\\"{ab}', '\\"{\\TeX}'),
+    *("$", "$", "\\log", "\\Omega", "\\hat{x}", "\\mathrm{d}", "\\text{a b}", "\\frac{1}{2}"),
+    *("^{2}", "_2", "\\;", "\\!", "\\cdot", "\\alpha x", "\\alpha{}", "O(n \\log n)", "\\left("),
 ]
 values = st.lists(st.sampled_from(FRAGMENTS), min_size=1, max_size=10).map("".join)
 
@@ -66,6 +68,8 @@ def test_scanner_agrees_with_pylatexenc_on_arbitrary_text(source: str) -> None:
             "The \\MF{}book with \\mbox{G-Animal's} \\mkbibquote{quote}",
             "The METAFONTbook with G-Animal's “quote”",
         ),
+        ("{$\\Lambda$CDM} in $O(n \\log n)$ time", "ΛCDM in O(n log n) time"),
+        ("The $\\alpha$-helix and $ \\Omega $", "The α-helix and Ω"),
     ],
 )
 def test_scanner_handles_the_common_constructs(source: str, text: str) -> None:
@@ -76,7 +80,10 @@ def test_scanner_handles_the_common_constructs(source: str, text: str) -> None:
 @pytest.mark.parametrize(
     "source",
     [
-        "$\\alpha$",
+        "$$x$$",
+        "$x",
+        "{$x}$",
+        "$\\text{$y$}$",
         "see \\cite{x}",
         "a\\\\b",
         "\\begin{x}y\\end{x}",

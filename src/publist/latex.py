@@ -4,16 +4,16 @@ Three tiers, each giving exactly what the one after it would:
 
 1. a value without any LaTeX-special character is only whitespace-collapsed;
 2. the common constructs of bibliography fields (braces, accents, ``--``, ``~``, quotes, escaped
-   characters, logos, argument-free macros, ``\\emph{...}``-style macros) are rendered by a
-   small scanner here, which takes every macro's meaning from pylatexenc's own tables (with
-   publist's additions from :mod:`publist.texmacros`);
-3. anything else (math, comments, optional arguments, environments, malformed input) goes to
-   pylatexenc's full parser.
+   characters, logos, argument-free macros, ``\\emph{...}``-style macros, inline ``$...$``
+   math) are rendered by a small scanner here, which takes every macro's meaning from
+   pylatexenc's own tables (with publist's additions from :mod:`publist.texmacros`);
+3. anything else (display math, comments, optional arguments, environments, malformed input)
+   goes to pylatexenc's full parser.
 
 The scanner mirrors pylatexenc's rules (a letter macro swallows the spaces after it, an
-argument may be one letter, a group or an argument-free macro, accents compose to NFC) and
-gives up on the first thing it does not know; ``tests/test_latex.py`` checks it against
-pylatexenc on generated input.
+argument may be one letter, a group or an argument-free macro, accents compose to NFC, math
+is spaced by the source) and gives up on the first thing it does not know;
+``tests/test_latex_scan.py`` checks it against pylatexenc on generated input.
 """
 
 from __future__ import annotations
@@ -173,17 +173,19 @@ ACCENTS: dict[str, str] = {
 }
 _DOTLESS = {"\u0131": "i", "\u0237": "j"}
 
-# One token: plain text, a macro, a special, a brace, or a lone character that only looks
-# special. ``$`` (math), ``%`` (comment) and a bare ``&`` match nothing: the scanner gives up.
+# One token: plain text, a macro, a special, a brace, a lone character that only looks
+# special, or a dollar. ``%`` (a comment) and a bare ``&`` match nothing: the scanner gives up.
 _TOKEN = re.compile(
     r"([^\\{}$%&~`'!?\-]+)"
     r"|\\([A-Za-z]+|.)"
     r"|(---|--|``|''|!`|\?`|~)"
     r"|(\{)"
     r"|(\})"
-    r"|([`'!?\-])",
+    r"|([`'!?\-])"
+    r"|(\$)",
     re.DOTALL,
 )
+_TEXT, _MACRO, _SPECIAL_CHARS, _OPEN, _CLOSE, _CHAR, _DOLLAR = range(1, 8)
 # Everything that can start a token other than plain text and hyphens.
 _BEYOND_DASHES = re.compile(r"[\\{}$%&~`'!?]")
 _MACRO_NAME = re.compile(r"\\([A-Za-z]+|.)", re.DOTALL)
@@ -214,14 +216,23 @@ def scan(source: str) -> str | None:
         # Page ranges and the like: dashes are the only special, taken greedily from the left.
         return source.replace("---", SPECIALS["---"]).replace("--", SPECIALS["--"])
     try:
-        text, _ = _scan(source, 0, in_group=False)
+        text, _ = _scan(source, 0, in_group=False, math=False)
     except _NeedsParserError:
         return None
     return text
 
 
-def _scan(source: str, pos: int, *, in_group: bool) -> tuple[str, int]:
+def _scan(source: str, pos: int, *, in_group: bool, math: bool) -> tuple[str, int]:
+    """Render from ``pos`` to the end, the closing brace (``in_group``) or closing dollar.
+
+    In math (``$...$``) pylatexenc spaces by the source: a run of plain characters that is
+    only whitespace is dropped, and the spaces an argument-free macro swallowed come back
+    when plain characters follow it.
+    """
     out: list[str] = []
+    run: list[str] = []  # plain characters not yet written (math only)
+    bare = False  # the last node was an argument-free macro (math only)
+    swallowed = ""  # ... and these are the spaces it swallowed
     end = len(source)
     while pos < end:
         token = _TOKEN.match(source, pos)
@@ -229,23 +240,48 @@ def _scan(source: str, pos: int, *, in_group: bool) -> tuple[str, int]:
             raise _NeedsParserError
         kind = token.lastindex
         pos = token.end()
-        if kind == 1 or kind == 6:
-            out.append(token.group(kind))
-        elif kind == 2:
-            text, pos = _macro(source, token.group(2), pos)
+        if kind in (_TEXT, _CHAR):
+            (run if math else out).append(token.group(kind))
+            continue
+        if run:
+            bare = _flush(out, run, bare, swallowed)
+        if kind == _MACRO:
+            text, pos, bare, swallowed = _macro(source, token.group(kind), pos, math=math)
             out.append(text)
-        elif kind == 3:
-            out.append(SPECIALS[token.group(3)])
-        elif kind == 4:
-            text, pos = _scan(source, pos, in_group=True)
+            continue
+        bare = False
+        if kind == _SPECIAL_CHARS:
+            out.append(SPECIALS[token.group(kind)])
+        elif kind == _OPEN:
+            text, pos = _scan(source, pos, in_group=True, math=math)
             out.append(text)
-        elif in_group:
+        elif kind == _CLOSE:
+            if not in_group:  # an unmatched closing brace
+                raise _NeedsParserError
             return "".join(out), pos
-        else:  # an unmatched closing brace
-            raise _NeedsParserError
-    if in_group:  # an unclosed group
+        elif math:
+            if in_group:  # a dollar inside a group of a formula
+                raise _NeedsParserError
+            return "".join(out), pos
+        else:
+            if source.startswith("$", pos):  # $$: display math
+                raise _NeedsParserError
+            text, pos = _scan(source, pos, in_group=False, math=True)
+            out.append(text.strip())
+    if in_group or math:  # an unclosed group or formula
         raise _NeedsParserError
     return "".join(out), pos
+
+
+def _flush(out: list[str], run: list[str], bare: bool, swallowed: str) -> bool:
+    """Write a run of plain characters inside a formula, as pylatexenc spaces it."""
+    text = "".join(run)
+    run.clear()
+    if bare:
+        out.append(swallowed)
+    if text.strip():
+        out.append(text)
+    return False
 
 
 def _after_name(source: str, name: str, pos: int) -> int:
@@ -258,19 +294,20 @@ def _after_name(source: str, name: str, pos: int) -> int:
     return match.end() if match else pos
 
 
-def _macro(source: str, name: str, pos: int) -> tuple[str, int]:
-    pos = _after_name(source, name, pos)
+def _macro(source: str, name: str, pos: int, *, math: bool) -> tuple[str, int, bool, str]:
+    """The macro's text, where it ends, whether it took no argument, the spaces it swallowed."""
+    after = _after_name(source, name, pos)
     macro = _macro_spec(name)
     if macro.argument == "none":
-        return macro.render(""), pos
-    pos = _skip_spaces(source, pos)
+        return macro.render(""), after, True, source[pos:after]
+    pos = _skip_spaces(source, after)
     if macro.argument == "group":
         if not source.startswith("{", pos):
             raise _NeedsParserError
-        text, pos = _scan(source, pos + 1, in_group=True)
-        return macro.render(text), pos
-    text, pos = _accent_argument(source, pos)
-    return macro.render(text), pos
+        text, pos = _scan(source, pos + 1, in_group=True, math=math)
+        return macro.render(text), pos, False, ""
+    text, pos = _accent_argument(source, pos, math=math)
+    return macro.render(text), pos, False, ""
 
 
 def _skip_spaces(source: str, pos: int) -> int:
@@ -278,12 +315,12 @@ def _skip_spaces(source: str, pos: int) -> int:
     return match.end() if match else pos
 
 
-def _accent_argument(source: str, pos: int) -> tuple[str, int]:
+def _accent_argument(source: str, pos: int, *, math: bool) -> tuple[str, int]:
     if pos >= len(source):
         raise _NeedsParserError
     char = source[pos]
     if char == "{":
-        return _scan(source, pos + 1, in_group=True)
+        return _scan(source, pos + 1, in_group=True, math=math)
     if char == "\\":
         match = _MACRO_NAME.match(source, pos)
         if match is None:
