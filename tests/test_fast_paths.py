@@ -18,7 +18,7 @@ from publist import arxiv_ids, links
 from publist.bibfile import MONTH_MACROS, _LineMap, _Locator, evaluate
 from publist.exporters.markdown import escape
 from publist.links import split_urls
-from publist.markup import CONTROL
+from publist.markup import CONTROL, Inline, Text, _end_sentence, plain
 
 STRINGS = {"tug": "TUGboat", "ack": "N. H. F. Beebe"}
 
@@ -253,3 +253,22 @@ def test_block_locator_finds_each_block_where_plain_search_does(pieces: list[str
 def test_plain_url_fast_path_agrees_with_the_decoding_rounds(url: str) -> None:
     if links._PLAIN_SAFE.fullmatch(url):
         assert links._decoded_scheme_safe(url)
+
+
+def test_every_character_html_drops_is_unprintable() -> None:
+    # html._text skips the control-character regex for printable text; that is exact only
+    # while the regex matches nothing printable.
+    everything = "".join(chr(code) for code in range(0x110000) if not 0xD800 <= code < 0xE000)
+    assert not [char for char in CONTROL.findall(everything) if char.isprintable()]
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from(["", " ", "a", "b.", "?", "!  ", "\n", "\xa0", "x "]), max_size=6))
+def test_end_sentence_matches_the_plain_check(texts: list[str]) -> None:
+    nodes: list[Inline] = [Text(text) for text in texts]
+    expected = list(nodes)
+    joined = plain(nodes).rstrip()
+    if joined and joined[-1] not in ".?!":
+        expected.append(Text("."))
+    _end_sentence(nodes)
+    assert nodes == expected

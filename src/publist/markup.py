@@ -89,9 +89,13 @@ def _space(nodes: Sequence[Inline]) -> str:
 
 
 def _end_sentence(nodes: list[Inline]) -> None:
-    text = plain(nodes).rstrip()
-    if text and text[-1] not in ".?!":
-        nodes.append(Text("."))
+    # The last visible character of the text so far: that of the last node that has one.
+    for node in reversed(nodes):
+        text = node.text.rstrip()
+        if text:
+            if text[-1] not in ".?!":
+                nodes.append(Text("."))
+            return
 
 
 def _join(parts: Iterable[str]) -> str:

@@ -38,12 +38,13 @@ a { color: var(--accent); }
 
 def _text(text: str) -> str:
     """Escape for element content; control characters are dropped (they mean nothing here)."""
-    return escape(CONTROL.sub("", text), quote=False)
+    # Printable text holds no control character: most text skips the regex.
+    return escape(text if text.isprintable() else CONTROL.sub("", text), quote=False)
 
 
 def _attr(text: str) -> str:
     """Escape for a double-quoted attribute value."""
-    return escape(CONTROL.sub("", text), quote=True)
+    return escape(text if text.isprintable() else CONTROL.sub("", text), quote=True)
 
 
 def _inline(nodes: Iterable[Inline]) -> str:
