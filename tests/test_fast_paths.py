@@ -6,8 +6,10 @@ feeds both the kind of input that takes each path and the kind that must not.
 
 from __future__ import annotations
 
+import gc
 import re
 from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
 
 import pytest
 from bibtexparser.entrypoint import parse_string
@@ -15,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from publist import arxiv_ids, links
-from publist.bibfile import MONTH_MACROS, _LineMap, _Locator, evaluate
+from publist.bibfile import MONTH_MACROS, _LineMap, _Locator, evaluate, parse
 from publist.exporters.markdown import escape
 from publist.links import split_urls
 from publist.markup import CONTROL, Inline, Text, _end_sentence, plain
@@ -272,3 +274,15 @@ def test_end_sentence_matches_the_plain_check(texts: list[str]) -> None:
         expected.append(Text("."))
     _end_sentence(nodes)
     assert nodes == expected
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_parse_pauses_the_cycle_collector_and_restores_it(enabled: bool, tmp_path: Path) -> None:
+    was = gc.isenabled()
+    try:
+        gc.enable() if enabled else gc.disable()
+        document = parse("@misc{a, title={T}}", path=tmp_path / "a.bib")
+        assert gc.isenabled() is enabled
+        assert [entry.key for entry in document.entries] == ["a"]
+    finally:
+        gc.enable() if was else gc.disable()
