@@ -173,6 +173,7 @@ def _parse(text: str, *, path: Path, source: SourceFile | None) -> SourceDocumen
     entries: list[RawEntry] = []
     diagnostics: list[Diagnostic] = []
     locate = _Locator(text)
+    first_lines: dict[str, int] = {}  # each key's first entry, for duplicate-key messages
     for position, block in enumerate(library.blocks):
         offset = locate(block)
         line = line_of(block.start_line)
@@ -180,7 +181,10 @@ def _parse(text: str, *, path: Path, source: SourceFile | None) -> SourceDocumen
         def problem(key: str | None, code: str, message: str, at: int | None = line) -> None:
             diagnostics.append(Diagnostic(display, at, key, Severity.ERROR, code, message))
 
-        if isinstance(block, bp.String):
+        if isinstance(block, bp.Entry):  # by far the most common block: tested first
+            entries.append(_raw_entry(block, position, offset, line_of, problem))
+            first_lines.setdefault(block.key, entries[-1].line)
+        elif isinstance(block, bp.String):
             # Later @strings may refer to earlier ones, as in BibTeX.
             strings[block.key.lower()] = evaluate(str(block.value), strings)
         elif isinstance(block, bp.DuplicateFieldKeyBlock):
@@ -188,9 +192,10 @@ def _parse(text: str, *, path: Path, source: SourceFile | None) -> SourceDocumen
             assert isinstance(entry, bp.Entry)  # bibtexparser builds it from an Entry
             # _raw_entry reports each repeated field at its own line.
             entries.append(_raw_entry(entry, position, offset, line_of, problem))
+            first_lines.setdefault(entries[-1].key, entries[-1].line)
         elif isinstance(block, bp.DuplicateBlockKeyBlock):
             previous = block.previous_block
-            first = next((e.line for e in entries if e.key == block.key), None)
+            first = first_lines.get(block.key)
             where = f" (first at line {first})" if first is not None and previous else ""
             problem(
                 block.key, "duplicate-key", f"duplicate entry key{where}; this entry is skipped"
@@ -201,8 +206,6 @@ def _parse(text: str, *, path: Path, source: SourceFile | None) -> SourceDocumen
                 "parse-error",
                 f"cannot parse this block: {_parse_problem(block)}",
             )
-        elif isinstance(block, bp.Entry):
-            entries.append(_raw_entry(block, position, offset, line_of, problem))
     _case_clashes(entries, diagnostics, display)
     return SourceDocument(
         path=path,
