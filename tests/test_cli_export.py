@@ -188,3 +188,10 @@ def test_conference_without_year_has_no_stray_comma(tmp_path: Path) -> None:
     bib.write_text("@inproceedings{k, title={T}, author={A, B}, abbr={CVPR}}\n", encoding="utf-8")
     result = run_cli("export", "--bib", bib)
     assert result.stdout.splitlines()[-1] == '- C1. B A. "T." In **CVPR**.'
+
+
+def test_emoji_codes_in_keys_print_literally(tmp_path: Path) -> None:
+    bib = tmp_path / "p.bib"
+    bib.write_text("@misc{Ng:cd:2020, title = {T}, year = 2020}\n", encoding="utf-8")
+    result = run_cli("export", "--bib", bib)
+    assert "Ng:cd:2020: missing author" in result.stderr

@@ -36,7 +36,8 @@ app = typer.Typer(
 def _console(**options: Any) -> Console:
     from rich.console import Console
 
-    console = Console(highlight=False, **options)
+    # No emoji codes: a key like "Ng:cd:2020" is data, not ":cd:" (a disc emoji).
+    console = Console(highlight=False, emoji=False, **options)
     console.push_render_hook(_inert_hook())
     return console
 
