@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import platformdirs
 import pytest
@@ -468,9 +469,9 @@ def test_bad_env_is_a_usage_error(env: dict[str, str]) -> None:
     "kwargs",
     [{"batch_size": 101}, {"batch_size": 0}, {"max_attempts": 0}, {"base_url": "ftp://x/"}],
 )
-def test_bad_settings(kwargs: dict[str, object]) -> None:
+def test_bad_settings(kwargs: dict[str, Any]) -> None:
     with pytest.raises(UsageError):
-        ArxivSettings(**kwargs)  # type: ignore[arg-type]
+        ArxivSettings(**kwargs)
 
 
 NOW = 1_767_225_600.0
