@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from publist.links import split_urls
 
-__all__ = ["OLD_ARCHIVES", "ArxivId", "find_arxiv_id", "normalize_arxiv_id"]
+__all__ = ["ARXIV_ID_FIELDS", "OLD_ARCHIVES", "ArxivId", "find_arxiv_id", "normalize_arxiv_id"]
 
 
 # The archives that issued old-style ids (archive/YYMMNNN, 1991 to March 2007). Later archives
@@ -233,6 +233,8 @@ _TEXT_FIELDS = ("journal", "note", "howpublished")
 # "arxiv" once braces are dropped ("ar{X}iv" too), matched as the rules below match it.
 _ID_FIELDS = ("eprint", *_ARXIV_FIELDS)
 _MENTION_FIELDS = ("doi", "url", *_TEXT_FIELDS)
+# Every field find_arxiv_id reads: callers evaluate only these.
+ARXIV_ID_FIELDS = frozenset(("archiveprefix", "eprinttype", *_ID_FIELDS, *_MENTION_FIELDS))
 _ARXIV_ANYWHERE = re.compile("a[{}]*r[{}]*x[{}]*i[{}]*v", re.IGNORECASE)
 
 

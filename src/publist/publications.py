@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Protocol
 
 from publist import bibfile, crossref
-from publist.arxiv_ids import find_arxiv_id
+from publist.arxiv_ids import ARXIV_ID_FIELDS, find_arxiv_id
 from publist.bibfile import RawEntry, SourceDocument
 from publist.categorize import categorize, group_and_number
 from publist.config import Config, load_config
@@ -43,21 +43,6 @@ _MONTH_NAMES = {
 }
 _MONTH_NUMBER = re.compile(r"[0-9]{1,2}")
 _MONTH_HEAD = re.compile(r"([0-9]{1,2}|[a-z]+)\.?\s*[~/,\-–—\\\s]")
-# Where arXiv ids are found (see arxiv_ids.find_arxiv_id); only these are evaluated for it.
-_ARXIV_ID_FIELDS = (
-    "eprint",
-    "archiveprefix",
-    "eprinttype",
-    "arxivid",
-    "arxiv",
-    "doi",
-    "url",
-    "journal",
-    "note",
-    "howpublished",
-)
-
-_ARXIV_ID_SET = frozenset(_ARXIV_ID_FIELDS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +123,7 @@ def to_publication(
         return to_text(value) if value else ""
 
     # An absent field and an empty one read the same to find_arxiv_id.
-    found, id_problem = find_arxiv_id({name: raw(name) for name in _ARXIV_ID_SET & fields.keys()})
+    found, id_problem = find_arxiv_id({name: raw(name) for name in ARXIV_ID_FIELDS & fields.keys()})
     if id_problem:
         # The message starts with the field that holds the bad id ("eprint '2513.1' is ...").
         culprit = id_problem.split(" ", 1)[0]

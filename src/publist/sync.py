@@ -14,7 +14,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from publist.arxiv import ArxivClient, ArxivId, ArxivRecord, ArxivSettings
-from publist.bibfile import RawEntry, SourceDocument, rewrite_entry, splice, split_names, write_back
+from publist.bibfile import (
+    MONTH_MACROS,
+    RawEntry,
+    SourceDocument,
+    rewrite_entry,
+    splice,
+    split_names,
+    write_back,
+)
 from publist.errors import InputError
 from publist.latex import to_bibtex, to_text
 from publist.model import Category, Diagnostic, Publication
@@ -24,7 +32,7 @@ from publist.textfold import fold
 
 OPT_OUT_FIELD = "publist_sync"
 _OPT_OUT_VALUES = {"false", "no", "off", "0", "never"}
-_MONTH_MACROS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTH_MACROS = tuple(MONTH_MACROS)  # jan ... dec, in order
 # Codes of load diagnostics that mean a block of the file was not understood.
 _FAILED_BLOCK_CODES = {"parse-error", "duplicate-key", "duplicate-field"}
 _UNSAFE_TO_REWRITE = {"duplicate-field", "comment-in-entry"}
@@ -93,7 +101,8 @@ def find_targets(loaded: LoadedBibliography) -> tuple[list[Target], list[Notice]
     """The entries to look up, and notices for invalid ids and entries left alone."""
     document = loaded.document
     problems: dict[str, list[Diagnostic]] = {}
-    for diagnostic in document.diagnostics + loaded.bibliography.diagnostics:
+    # The bibliography's diagnostics include the document's load problems.
+    for diagnostic in loaded.bibliography.diagnostics:
         if diagnostic.key:
             problems.setdefault(diagnostic.key, []).append(diagnostic)
     targets: list[Target] = []
