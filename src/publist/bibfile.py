@@ -140,11 +140,6 @@ def read_source(path: Path, *, encoding: str = "utf-8") -> SourceFile:
     return SourceFile(path, text, "utf-8" if utf8 else encoding, bom, data)
 
 
-def read_text(path: Path, *, encoding: str = "utf-8") -> str:
-    """Read ``path`` as text (see :func:`read_source`)."""
-    return read_source(path, encoding=encoding).text
-
-
 def load(path: Path, *, encoding: str = "utf-8") -> SourceDocument:
     """Read and parse ``path``; failed blocks become diagnostics, never exceptions."""
     source = read_source(path, encoding=encoding)
