@@ -113,7 +113,7 @@ EncodingOption = Annotated[
 
 def _version(value: bool) -> None:
     if value:
-        stdout.print(f"publist {__version__}", markup=False)
+        sys.stdout.write(f"publist {__version__}\n")
         raise typer.Exit(0)
 
 
@@ -134,8 +134,14 @@ def _printable(text: str) -> str:
     return CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
 
 
+def _say(message: str) -> None:
+    """One line on stderr, written plainly: it has no style, so rich is not imported for it."""
+    sys.stderr.write(_printable(message) + "\n")
+    sys.stderr.flush()
+
+
 def _fail(error: PublistError) -> NoReturn:
-    stderr.print(f"error: {_printable(str(error))}", markup=False)
+    _say(f"error: {error}")
     raise typer.Exit(int(error.exit_code))
 
 
@@ -154,7 +160,7 @@ def _errors() -> Iterator[None]:
 
 def _report(diagnostics: Iterable[Diagnostic]) -> None:
     for diagnostic in diagnostics:
-        stderr.print(f"{diagnostic.severity.value}: {_printable(str(diagnostic))}", markup=False)
+        _say(f"{diagnostic.severity.value}: {diagnostic}")
 
 
 @app.command()
@@ -209,7 +215,7 @@ def export(
             sys.stdout.write(result.text)
             sys.stdout.flush()
         else:
-            stderr.print(f"wrote {result.format} to {result.written_to}", markup=False)
+            _say(f"wrote {result.format} to {result.written_to}")
 
 
 def _terminal() -> Console:
@@ -220,7 +226,7 @@ def _terminal() -> Console:
 def _problems_note(diagnostics: Iterable[Diagnostic], bib: Path) -> None:
     # One line, not the list: the view stays readable and check gives the details.
     if any(True for _ in diagnostics):
-        stderr.print(f"note: {bib} has problems; publist check lists them", markup=False)
+        _say(f"note: {bib} has problems; publist check lists them")
 
 
 @app.command("list")
@@ -286,17 +292,16 @@ def list_command(
         )
     _problems_note(listing.diagnostics, bib)
     if listing.cached_records == 0:
-        stderr.print(
+        _say(
             "note: no arXiv records cached (publist sync fills the cache); "
-            "only the age limit was applied",
-            markup=False,
+            "only the age limit was applied"
         )
     if as_json:
         sys.stdout.write(listing_json(listing))
         sys.stdout.flush()
         return
     if not listing.items:
-        stderr.print(f"no publications match ({listing.total} in {bib})", markup=False)
+        _say(f"no publications match ({listing.total} in {bib})")
         return
     _terminal().print(build_table(listing.items, notes=listing.stale))
 
@@ -435,7 +440,7 @@ def sync(
             summary += f"; wrote {result.path}"
         elif plan.updates:
             summary += "; nothing written (--dry-run)"
-        stderr.print(summary, markup=False)
+        _say(summary)
 
 
 @contextmanager

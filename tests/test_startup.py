@@ -1,0 +1,82 @@
+"""What a command imports decides how fast it starts: an export loads no network, XML,
+pydantic or rich code (each costs more than exporting a CV)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import ROOT
+
+# Modules an export has no use for. rich is needed only for tables, colour and progress bars;
+# pydantic came with typer 0.29, which parses every option through it.
+NOT_FOR_EXPORT = (
+    "requests",
+    "urllib3",
+    "http.client",
+    "xml",
+    "defusedxml",
+    "publist.arxiv",
+    "pydantic",
+    "rich",
+)
+
+
+def _imported(*args: str, cwd: Path = ROOT) -> tuple[set[str], subprocess.CompletedProcess[bytes]]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "publist", *args],
+        capture_output=True,
+        env=env,
+        cwd=cwd,
+        check=False,
+    )
+    lines = done.stderr.decode("utf-8", "replace").splitlines()
+    modules = {
+        line.rsplit("|", 1)[1].strip()
+        for line in lines
+        if line.startswith("import time:") and "|" in line
+    }
+    return modules, done
+
+
+def _unwanted(modules: set[str]) -> list[str]:
+    return sorted(
+        name
+        for name in modules
+        if any(name == heavy or name.startswith(heavy + ".") for heavy in NOT_FOR_EXPORT)
+    )
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "text"])
+def test_export_of_the_bundled_file_imports_only_what_it_needs(fmt: str) -> None:
+    modules, done = _imported("export", "--format", fmt, "-b", str(ROOT / "publications.bib"))
+    assert done.returncode == 0, done.stderr.decode()
+    assert "publist.exporters" in modules  # the measurement saw the export itself
+    assert _unwanted(modules) == []
+
+
+def test_export_with_problems_prints_them_without_rich() -> None:
+    modules, done = _imported("export", "-b", str(ROOT / "tests" / "data" / "edge.bib"))
+    assert done.returncode == 0
+    warnings = [
+        line
+        for line in done.stderr.decode().splitlines()
+        if line.startswith(("warning: ", "error: "))
+    ]
+    assert warnings, "edge.bib has problems that must be reported"
+    assert _unwanted(modules) == []
+
+
+def test_export_to_a_file_reports_where_without_rich(tmp_path: Path) -> None:
+    target = tmp_path / "cv.md"
+    modules, done = _imported("export", "-b", str(ROOT / "publications.bib"), "-o", str(target))
+    assert done.returncode == 0
+    assert f"wrote md to {target}" in done.stderr.decode()
+    golden = (ROOT / "tests" / "golden" / "bundled.md").read_text(encoding="utf-8")
+    assert target.read_text(encoding="utf-8") == golden
+    assert _unwanted(modules) == []
