@@ -172,3 +172,14 @@ def test_line_numbers_do_not_drift_after_a_backslash_at_line_end() -> None:
     assert [p.line for p in loaded.publications] == [1, 4]
     (bad_month,) = [d for d in loaded.bibliography.diagnostics if d.code == "bad-month"]
     assert bad_month.line == 6
+
+
+def test_the_abstract_is_kept_as_written_and_decoded_when_shown() -> None:
+    body = (
+        "@string{where = {in the wild}}\n"
+        "@misc{a, title = {T}, author = {A. B}, year = 2024,\n"
+        "  abstract = {We show $\\alpha$ \\& {B}ig  gains } # where}\n"
+    )
+    publication = build(parse(body, path=Path("a.bib")), Config()).publications[0]
+    assert publication.abstract_latex == "We show $\\alpha$ \\& {B}ig  gains in the wild"
+    assert publication.abstract == "We show α & Big gains in the wild"

@@ -198,7 +198,7 @@ def to_publication(
         arxiv_id=arxiv_id,
         arxiv_version=arxiv_version,
         doi=doi,
-        abstract=text("abstract"),
+        abstract_latex=raw("abstract"),
         selected=raw("selected").strip().lower() in ("true", "yes", "1"),
         links=links,
         editors=tuple(editors),
