@@ -13,11 +13,12 @@ from pathlib import Path
 
 import pytest
 from bibtexparser.entrypoint import parse_string
+from bibtexparser.middlewares.names import split_multiple_persons_names
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from publist import arxiv_ids, links
-from publist.bibfile import MONTH_MACROS, _LineMap, _Locator, evaluate, parse
+from publist.bibfile import MONTH_MACROS, _LineMap, _Locator, evaluate, parse, split_names
 from publist.exporters.markdown import escape
 from publist.links import split_urls
 from publist.markup import CONTROL, Inline, Text, _end_sentence, plain
@@ -286,3 +287,56 @@ def test_parse_pauses_the_cycle_collector_and_restores_it(enabled: bool, tmp_pat
         assert [entry.key for entry in document.entries] == ["a"]
     finally:
         gc.enable() if was else gc.disable()
+
+
+name_lists = st.lists(
+    st.sampled_from(
+        [
+            " ",
+            "  ",
+            "\t",
+            "\n",
+            "\r",
+            "~",
+            "\u00a0",
+            "and",
+            "AND",
+            "And",
+            "an",
+            "d",
+            "a",
+            "x",
+            "Knuth",
+            "{",
+            "}",
+            "\\",
+            ",",
+        ]
+    ),
+    max_size=14,
+).map("".join)
+
+
+@settings(max_examples=2000)
+@given(name_lists)
+def test_name_splitting_matches_bibtexparsers_scanner(value: str) -> None:
+    expected = [name for name in split_multiple_persons_names(value) if name.strip()]
+    assert split_names(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "names"),
+    [
+        ("Donald E. Knuth and Leslie Lamport", ["Donald E. Knuth", "Leslie Lamport"]),
+        ("A. One AND B. Two\tand\nC. Three", ["A. One", "B. Two", "C. Three"]),
+        ("{Simon and Schuster} and Lamport", ["{Simon and Schuster}", "Lamport"]),
+        ("Anderson and~Brand", ["Anderson and~Brand"]),
+        ("a and and b", ["a", "and b"]),
+        ("a and }", ["a and }"]),
+        ("a } and b", ["a }", "b"]),
+        ("a and {b and c} and {d}", ["a", "{b and c}", "{d}"]),
+        ("  ", []),
+    ],
+)
+def test_name_splitting_examples(value: str, names: list[str]) -> None:
+    assert split_names(value) == names

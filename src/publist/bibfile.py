@@ -47,6 +47,12 @@ MONTH_MACROS: Mapping[str, str] = {
 _ESCAPED_NEWLINE = re.compile(r"\\\n")
 _NON_SPACE = re.compile(r"\S")
 _COMMENT_LINE = re.compile(r"\n[ \t]*%")
+_BRACES = re.compile(r"[{}]")
+_BRACES_AND_QUOTES = re.compile(r'[{}"]')
+_CONCATENATION_MARKS = re.compile(r'[{}"#]')
+# BibTeX's name separator: "and" in any case between runs of space, tab, CR or LF ("~" binds).
+_NAME_SEPARATOR = re.compile(r"[ \t\r\n]+[aA][nN][dD][ \t\r\n]+")
+_NAME_SEPARATOR_OR_BRACE = re.compile(r"[{}]|[ \t\r\n]+[aA][nN][dD][ \t\r\n]+")
 
 
 class NameSplitError(ValueError):
@@ -399,7 +405,7 @@ def evaluate(raw: str, strings: Mapping[str, str]) -> str:
     # scans run only when the value holds a brace or quote that could end it early.
     if first == "{" and raw[-1] == "}":
         inner = raw[1:-1]
-        if ("{" not in inner and "}" not in inner) or _closes_at_end(raw, "{", "}"):
+        if ("{" not in inner and "}" not in inner) or _closes_at_end(raw):
             return inner
     if first == '"' and raw[-1] == '"':
         inner = raw[1:-1]
@@ -410,26 +416,30 @@ def evaluate(raw: str, strings: Mapping[str, str]) -> str:
     return "".join(_evaluate_piece(piece, strings) for piece in _split_concatenation(raw))
 
 
-def _closes_at_end(raw: str, opening: str, closing: str) -> bool:
+def _closes_at_end(raw: str) -> bool:
+    """True when the brace that opens ``raw`` is closed by its last character."""
+    # Only the braces are visited: values such as abstracts are long and have few of them.
     depth = 0
-    for index, char in enumerate(raw):
-        if char == opening:
+    for brace in _BRACES.finditer(raw):
+        if brace.group() == "{":
             depth += 1
-        elif char == closing:
+        else:
             depth -= 1
             if depth == 0:
-                return index == len(raw) - 1
+                return brace.start() == len(raw) - 1
     return False
 
 
 def _single_quoted(raw: str) -> bool:
+    """True when ``raw`` is one quoted piece (no quote at brace depth 0 inside it)."""
     depth = 0
-    for char in raw[1:-1]:
+    for mark in _BRACES_AND_QUOTES.finditer(raw, 1, len(raw) - 1):
+        char = mark.group()
         if char == "{":
             depth += 1
         elif char == "}":
             depth -= 1
-        elif char == '"' and depth == 0:
+        elif depth == 0:
             return False
     return True
 
@@ -438,16 +448,18 @@ def _split_concatenation(raw: str) -> Iterator[str]:
     depth = 0
     quoted = False
     start = 0
-    for index, char in enumerate(raw):
+    for mark in _CONCATENATION_MARKS.finditer(raw):
+        char = mark.group()
         if char == "{":
             depth += 1
         elif char == "}":
             depth -= 1
-        elif char == '"' and depth == 0:
-            quoted = not quoted
-        elif char == "#" and depth == 0 and not quoted:
-            yield raw[start:index].strip()
-            start = index + 1
+        elif char == '"':
+            if depth == 0:
+                quoted = not quoted
+        elif depth == 0 and not quoted:
+            yield raw[start : mark.start()].strip()
+            start = mark.end()
     yield raw[start:].strip()
 
 
@@ -467,7 +479,39 @@ def _evaluate_piece(piece: str, strings: Mapping[str, str]) -> str:
 
 def split_names(value: str) -> list[str]:
     """Split a name list on top-level ``and``."""
-    return [name for name in split_multiple_persons_names(value) if name.strip()]
+    if "\\" in value:
+        # An escape can hide a space or a brace; bibtexparser's scanner knows them.
+        names = split_multiple_persons_names(value)
+    else:
+        names = _split_unescaped_names(value.strip(" \r\n\t"))
+    return [name for name in names if name.strip()]
+
+
+def _split_unescaped_names(value: str) -> list[str]:
+    """``split_multiple_persons_names`` for a value without backslashes, by regex.
+
+    Only separators and braces are visited instead of every character (a property test
+    compares the two); an "and" inside braces ("{Simon and Schuster}") does not separate.
+    """
+    if not value:
+        return []
+    if "{" not in value and "}" not in value:
+        return _NAME_SEPARATOR.split(value)
+    names: list[str] = []
+    start = 0
+    depth = 0
+    for mark in _NAME_SEPARATOR_OR_BRACE.finditer(value):
+        piece = mark.group()
+        if piece == "{":
+            depth += 1
+        elif piece == "}":
+            depth = max(depth - 1, 0)  # BibTeX ignores a stray closing brace
+        elif depth == 0 and not value.startswith("}", mark.end()):
+            # (A closing brace right after " and " cancels it in bibtexparser's scanner.)
+            names.append(value[start : mark.start()])
+            start = mark.end()
+    names.append(value[start:])
+    return names
 
 
 def split_name(name: str) -> tuple[str, str, str, str]:

@@ -110,10 +110,12 @@ def to_publication(
     strings = document.strings
 
     def raw(name: str) -> str:
+        written = fields.get(name)
+        if written is None:
+            return ""
         value = evaluated.get(name)
         if value is None:
-            written = fields.get(name)
-            value = evaluated[name] = "" if written is None else bibfile.evaluate(written, strings)
+            value = evaluated[name] = bibfile.evaluate(written, strings)
         return value
 
     def text(name: str) -> str:
