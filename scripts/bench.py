@@ -459,13 +459,28 @@ def publist(*args: str | Path) -> list[str]:
 
 
 def measure(cases: Sequence[Case], *, runs: int, env: dict[str, str]) -> None:
-    """Run every case ``runs`` times, round-robin, after one untimed warm-up of each."""
+    """Run every case ``runs`` times, round-robin, after one untimed warm-up of each.
+
+    Each run takes the cases in a new (seeded) order, so that no command always follows the
+    same heavy one; a burst of load on the machine then lands on different commands each run.
+    """
     for case in cases:
         run_process(case.argv, env=env)  # warm the page cache and the .pyc files
+    order = random.Random(SEED)
     for run in range(runs):
-        for case in cases:
+        shuffled = list(cases)
+        order.shuffle(shuffled)
+        for case in shuffled:
             case.samples.append(run_process(case.argv, env=env))
         print(f"  run {run + 1}/{runs} done", file=sys.stderr, flush=True)
+
+
+def per_run_ratios(numerator: Case, denominator: Case) -> list[float]:
+    """The ratio of the two commands' times in each run (their samples pair up by run)."""
+    return [
+        top.seconds / bottom.seconds
+        for top, bottom in zip(numerator.samples, denominator.samples, strict=True)
+    ]
 
 
 def has_command(name: str, *, env: dict[str, str]) -> bool:
@@ -733,11 +748,14 @@ def check_targets(
             continue
         if raw is not None and raw.ok:
             ratio = export.median / raw.median
+            # The spread says how much one run's load can move the figure.
+            runs = per_run_ratios(export, raw)
             verdicts.append(
                 Verdict(
                     f"{what} ≤ 1.5 × bibtexparser raw parse",
                     ratio <= 1.5,
-                    f"{export.median:.2f} s vs {raw.median:.2f} s = {ratio:.2f} ×",
+                    f"{export.median:.2f} s vs {raw.median:.2f} s = {ratio:.2f} × "
+                    f"(single runs: {min(runs):.2f}–{max(runs):.2f} ×)",
                 )
             )
         if pybtex is not None and pybtex.ok:

@@ -50,3 +50,27 @@ def test_one_tiny_timing(tmp_path: Path) -> None:
     assert case.median > 0 and case.peak > 1024 * 1024
     table = bench.table([case], bench.BibFile("tiny", path, 5))
     assert "| publist export -f md | tiny | 5 |" in table
+
+
+def test_ratios_pair_the_samples_of_each_run() -> None:
+    def case(*seconds: float) -> object:
+        made = bench.Case("c", "f", ["true"])
+        made.samples = [bench.Sample(s, 0, 0, "") for s in seconds]
+        return made
+
+    assert bench.per_run_ratios(case(2.0, 3.0, 1.0), case(1.0, 2.0, 1.0)) == [2.0, 1.5, 1.0]
+
+
+def test_each_run_takes_the_cases_in_a_new_order(tmp_path: Path) -> None:
+    marker = tmp_path / "order.txt"
+    cases = [
+        bench.Case(str(n), "", [sys.executable, "-c", f"open({str(marker)!r}, 'a').write('{n}')"])
+        for n in range(6)
+    ]
+    bench.measure(cases, runs=3, env=bench.publist_env())
+    written = marker.read_text()
+    warm_up, runs = written[:6], [written[6 + 6 * r : 12 + 6 * r] for r in range(3)]
+    assert warm_up == "012345"
+    assert all(sorted(run) == list("012345") for run in runs)
+    assert len(set(runs)) > 1  # not the same order every run
+    assert all(len(c.samples) == 3 and c.ok for c in cases)
