@@ -422,3 +422,16 @@ def test_pre_commit_hook_runs_publist_check_on_bib_changes() -> None:
     assert not files.search("publist.toml")
     # The entry point the hook calls exists.
     assert "publist" in PYPROJECT_SCRIPTS.findall((ROOT / "pyproject.toml").read_text("utf-8"))
+
+
+def test_show_prints_the_abstract_decoded(tmp_path: Path) -> None:
+    bib = tmp_path / "abs.bib"
+    bib.write_text(
+        "@misc{abs2024, author = {Qingyu Song}, title = {T}, year = 2024,\n"
+        "  abstract = {We show $\\alpha$ \\& {M}ore.}}\n",
+        encoding="utf-8",
+    )
+    result = run_cli("show", "abs2024", "--bib", bib, env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    assert "We show α & More." in result.stdout
+    assert "\\alpha" not in result.stdout

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import io
+import os
 import re
+import subprocess
+import sys
 from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
@@ -22,7 +25,7 @@ from publist.model import Category
 from publist.publications import LoadedBibliography, build, load_bibliography
 from publist.sync import EntryUpdate, FieldChange, Notice, SyncPlan
 from publist.sync_report import changes_table, notices_table
-from tests.helpers import DATA, run_cli
+from tests.helpers import DATA, ROOT, run_cli
 
 HOSTILE_BIB = DATA / "hostile.bib"
 HOSTILE_CONFIG = DATA / "hostile.toml"
@@ -291,6 +294,38 @@ def test_diagnostics_show_control_characters_escaped(tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert "\x1b" not in result.stderr
     assert "ev\\x1b[2Jil: cannot read a year from 'soon'" in result.stderr
+
+
+def test_messages_escape_carriage_returns_and_vertical_tabs_from_keys_and_paths(
+    tmp_path: Path,
+) -> None:
+    # A bare CR would send the cursor back and let the rest of the key overwrite the warning.
+    bib = tmp_path / "odd\rname.bib"
+    bib.write_text("@misc{ev\x0b\x0cil\rX, title = {T}, year = {soon}}\n", encoding="utf-8")
+    result = run_cli("export", "--bib", bib, "--format", "text")
+    assert result.exit_code == 0
+    assert not re.search(r"[\r\x0b\x0c]", result.stderr)
+    assert "odd\\x0dname.bib:1: ev\\x0b\\x0cil\\x0dX: cannot read a year" in result.stderr
+
+
+def test_a_long_run_of_whitespace_in_a_name_list_exports_promptly(tmp_path: Path) -> None:
+    # Quadratic name splitting took 5 s for 30,000 spaces; 300,000 would take minutes.
+    bib = tmp_path / "spaces.bib"
+    spaces = " " * 300_000
+    bib.write_text(
+        f"@misc{{a, title = {{T}}, year = 2024, author = {{A{spaces}B}}}}\n"
+        f"@misc{{b, title = {{T}}, year = 2024, author = {{{{A}}{spaces}and{spaces}B}}}}\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "publist", "export", "--bib", str(bib), "--format", "text"],
+        capture_output=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    assert "A B" in done.stdout.decode() and "A and B" in done.stdout.decode()
 
 
 @pytest.mark.parametrize("command", ["list", "check", "export"])

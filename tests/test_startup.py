@@ -69,6 +69,7 @@ def test_export_with_problems_prints_them_without_rich() -> None:
         if line.startswith(("warning: ", "error: "))
     ]
     assert warnings, "edge.bib has problems that must be reported"
+    assert "publist.exporters" in modules
     assert _unwanted(modules) == []
 
 
@@ -79,4 +80,5 @@ def test_export_to_a_file_reports_where_without_rich(tmp_path: Path) -> None:
     assert f"wrote md to {target}" in done.stderr.decode()
     golden = (ROOT / "tests" / "golden" / "bundled.md").read_text(encoding="utf-8")
     assert target.read_text(encoding="utf-8") == golden
+    assert "publist.exporters" in modules
     assert _unwanted(modules) == []

@@ -51,8 +51,10 @@ _BRACES = re.compile(r"[{}]")
 _BRACES_AND_QUOTES = re.compile(r'[{}"]')
 _CONCATENATION_MARKS = re.compile(r'[{}"#]')
 # BibTeX's name separator: "and" in any case between runs of space, tab, CR or LF ("~" binds).
-_NAME_SEPARATOR = re.compile(r"[ \t\r\n]+[aA][nN][dD][ \t\r\n]+")
-_NAME_SEPARATOR_OR_BRACE = re.compile(r"[{}]|[ \t\r\n]+[aA][nN][dD][ \t\r\n]+")
+# A match starts only where a run of whitespace starts: tried from inside a long run, the
+# pattern would rescan the rest of it at every position (quadratic time).
+_NAME_SEPARATOR = re.compile(r"(?<![ \t\r\n])[ \t\r\n]+[aA][nN][dD][ \t\r\n]+")
+_NAME_SEPARATOR_OR_BRACE = re.compile(r"[{}]|(?<![ \t\r\n])[ \t\r\n]+[aA][nN][dD][ \t\r\n]+")
 
 
 class NameSplitError(ValueError):

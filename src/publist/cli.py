@@ -6,6 +6,7 @@ This is the only module that imports typer and the only one that owns consoles.
 from __future__ import annotations
 
 import gc
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -129,9 +130,14 @@ def _root(
     """Keep your publications in one BibTeX file; get the lists of your CV and homepage."""
 
 
+# What a message line must not carry: every control character but tab and line feed (a
+# carriage return or a vertical tab from a key or a path could overwrite or move the line).
+_LINE_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x84\x86-\x9f]")
+
+
 def _printable(text: str) -> str:
     """``text`` with control characters shown as ``\\x1b``: a .bib must not drive the terminal."""
-    return CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
+    return _LINE_CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
 
 
 def _say(message: str) -> None:
