@@ -500,12 +500,23 @@ def export_imports(bib: Path, *, env: dict[str, str]) -> set[str]:
             check=False,
         )
         err.seek(0)
-        text = err.read().decode("utf-8", "replace")
+        return imported_modules(err.read().decode("utf-8", "replace"))
+
+
+def imported_modules(importtime_report: str) -> set[str]:
+    """The module names in the report ``python -X importtime`` writes to stderr."""
     return {
         line.rsplit("|", 1)[1].strip()
-        for line in text.splitlines()
+        for line in importtime_report.splitlines()
         if line.startswith("import time:") and "|" in line
     }
+
+
+def unneeded_for_export(modules: set[str]) -> list[str]:
+    """The modules of ``modules`` that an export has no use for (see UNNEEDED_FOR_EXPORT)."""
+    return sorted(
+        m for m in modules if any(m == n or m.startswith(n + ".") for n in UNNEEDED_FOR_EXPORT)
+    )
 
 
 # ----------------------------------------------------------------------------------------------
@@ -826,9 +837,7 @@ def check_imports(*, env: dict[str, str]) -> Verdict:
     modules = export_imports(BUNDLED, env=env)
     if "publist.exporters" not in modules:
         return Verdict(IMPORTS_LABEL, False, "importtime gave nothing")
-    bad = sorted(
-        m for m in modules if any(m == n or m.startswith(n + ".") for n in UNNEEDED_FOR_EXPORT)
-    )
+    bad = unneeded_for_export(modules)
     return Verdict(
         IMPORTS_LABEL,
         not bad,

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 from collections.abc import Mapping
 from pathlib import Path
+from types import ModuleType
 
 from typer.testing import CliRunner, Result
 
@@ -21,3 +24,15 @@ def run_cli(*args: str | Path, env: Mapping[str, str | None] | None = None) -> R
     """Invoke the CLI in-process; stdout and stderr are kept apart (``None`` unsets a variable)."""
     runner = CliRunner()
     return runner.invoke(app, [str(arg) for arg in args], env=env, catch_exceptions=False)
+
+
+def load_script(name: str) -> ModuleType:
+    """Import ``scripts/NAME.py`` (the scripts are not a package) once per test session."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up while being defined
+    spec.loader.exec_module(module)
+    return module

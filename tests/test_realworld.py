@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -16,7 +13,7 @@ from publist.config import Config
 from publist.latex import to_text
 from publist.model import Publication
 from publist.publications import LoadedBibliography, build, load_bibliography
-from tests.helpers import DATA, ROOT
+from tests.helpers import DATA, load_script
 
 CASES = DATA / "realworld_cases.bib"
 
@@ -176,18 +173,8 @@ def test_to_text_knows_the_macros_of_real_files(latex: str, text: str) -> None:
     assert to_text(latex) == text
 
 
-def _realworld() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("realworld", ROOT / "scripts" / "realworld.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    # Its dataclasses look their module up while being defined.
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_realworld_script_reports_every_entry_rendered(capsys: pytest.CaptureFixture[str]) -> None:
-    assert _realworld().main([str(DATA)]) == 0
+    assert load_script("realworld").main([str(DATA)]) == 0
     out = capsys.readouterr().out
     assert "crashes: 0  lost entries: 0" in out
     assert "lost:" not in out
@@ -196,7 +183,7 @@ def test_realworld_script_reports_every_entry_rendered(capsys: pytest.CaptureFix
 def test_realworld_script_notices_an_entry_missing_from_an_export(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    module = _realworld()
+    module = load_script("realworld")
     real_render = module.render
 
     def lossy(fmt: str, *args: Any, **kwargs: Any) -> str:

@@ -10,20 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import ROOT
+from tests.helpers import ROOT, load_script
 
-# Modules an export has no use for. rich is needed only for tables, colour and progress bars;
-# pydantic came with typer 0.29, which parses every option through it.
-NOT_FOR_EXPORT = (
-    "requests",
-    "urllib3",
-    "http.client",
-    "xml",
-    "defusedxml",
-    "publist.arxiv",
-    "pydantic",
-    "rich",
-)
+# The list of modules an export must not import, and the importtime parser, are the bench's
+# (scripts/bench.py checks the same thing as a target).
+bench = load_script("bench")
 
 
 def _imported(*args: str, cwd: Path = ROOT) -> tuple[set[str], subprocess.CompletedProcess[bytes]]:
@@ -35,21 +26,8 @@ def _imported(*args: str, cwd: Path = ROOT) -> tuple[set[str], subprocess.Comple
         cwd=cwd,
         check=False,
     )
-    lines = done.stderr.decode("utf-8", "replace").splitlines()
-    modules = {
-        line.rsplit("|", 1)[1].strip()
-        for line in lines
-        if line.startswith("import time:") and "|" in line
-    }
+    modules = bench.imported_modules(done.stderr.decode("utf-8", "replace"))
     return modules, done
-
-
-def _unwanted(modules: set[str]) -> list[str]:
-    return sorted(
-        name
-        for name in modules
-        if any(name == heavy or name.startswith(heavy + ".") for heavy in NOT_FOR_EXPORT)
-    )
 
 
 @pytest.mark.parametrize("fmt", ["md", "html", "text"])
@@ -57,7 +35,7 @@ def test_export_of_the_bundled_file_imports_only_what_it_needs(fmt: str) -> None
     modules, done = _imported("export", "--format", fmt, "-b", str(ROOT / "publications.bib"))
     assert done.returncode == 0, done.stderr.decode()
     assert "publist.exporters" in modules  # the measurement saw the export itself
-    assert _unwanted(modules) == []
+    assert bench.unneeded_for_export(modules) == []
 
 
 def test_export_with_problems_prints_them_without_rich() -> None:
@@ -70,7 +48,7 @@ def test_export_with_problems_prints_them_without_rich() -> None:
     ]
     assert warnings, "edge.bib has problems that must be reported"
     assert "publist.exporters" in modules
-    assert _unwanted(modules) == []
+    assert bench.unneeded_for_export(modules) == []
 
 
 def test_export_to_a_file_reports_where_without_rich(tmp_path: Path) -> None:
@@ -81,4 +59,4 @@ def test_export_to_a_file_reports_where_without_rich(tmp_path: Path) -> None:
     golden = (ROOT / "tests" / "golden" / "bundled.md").read_text(encoding="utf-8")
     assert target.read_text(encoding="utf-8") == golden
     assert "publist.exporters" in modules
-    assert _unwanted(modules) == []
+    assert bench.unneeded_for_export(modules) == []

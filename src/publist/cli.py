@@ -114,7 +114,7 @@ EncodingOption = Annotated[
 
 def _version(value: bool) -> None:
     if value:
-        sys.stdout.write(f"publist {__version__}\n")
+        _output(f"publist {__version__}\n")
         raise typer.Exit(0)
 
 
@@ -138,6 +138,12 @@ _LINE_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x84\x86-\x9f]")
 def _printable(text: str) -> str:
     """``text`` with control characters shown as ``\\x1b``: a .bib must not drive the terminal."""
     return _LINE_CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
+
+
+def _output(text: str) -> None:
+    """A command's output on stdout, as it is (exports and JSON are data, not messages)."""
+    sys.stdout.write(text)
+    sys.stdout.flush()
 
 
 def _say(message: str) -> None:
@@ -218,8 +224,7 @@ def export(
         )
         _report(result.diagnostics)
         if result.written_to is None:
-            sys.stdout.write(result.text)
-            sys.stdout.flush()
+            _output(result.text)
         else:
             _say(f"wrote {result.format} to {result.written_to}")
 
@@ -303,8 +308,7 @@ def list_command(
             "only the age limit was applied"
         )
     if as_json:
-        sys.stdout.write(listing_json(listing))
-        sys.stdout.flush()
+        _output(listing_json(listing))
         return
     if not listing.items:
         _say(f"no publications match ({listing.total} in {bib})")
@@ -329,8 +333,7 @@ def show(
     with _errors():
         entry = show_publication(bib, key_or_label, config_path=config, encoding=encoding)
     if as_json:
-        sys.stdout.write(shown_json(entry))
-        sys.stdout.flush()
+        _output(shown_json(entry))
         return
     _terminal().print(
         build_detail(entry.item, heading=entry.heading, diagnostics=entry.diagnostics)
@@ -355,8 +358,7 @@ def check(
         report = check_file(bib, config_path=config, encoding=encoding)
     failed = report.failed(strict=strict)
     if as_json:
-        sys.stdout.write(report_json(report, strict=strict))
-        sys.stdout.flush()
+        _output(report_json(report, strict=strict))
     else:
         from rich.text import Text
 
