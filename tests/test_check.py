@@ -201,3 +201,18 @@ def test_report_json(report: CheckReport) -> None:
     }
     clean = CheckReport("a.bib", 0, ())
     assert json.loads(report_json(clean, strict=True))["failed"] is False
+
+
+def test_a_file_with_an_xdata_container_is_checked_entry_by_entry(tmp_path: Path) -> None:
+    # The container has no publication of its own; the entries after it keep their findings.
+    bib = tmp_path / "publications.bib"
+    bib.write_text(
+        "@xdata{venue, booktitle = {Shared Venue}, year = {2010}}\n"
+        "@inproceedings{child, title = {T}, author = {Doe, Jane}, xdata = {venue}}\n"
+        "@article{late, title = {Other}, author = {Roe, Jim}, journal = {J}, year = {2020},"
+        " month = {13}}\n",
+        encoding="utf-8",
+    )
+    report = check_file(bib)
+    assert report.entries == 2
+    assert [(f.key, f.code) for f in report.findings] == [("late", "bad-month")]

@@ -461,3 +461,14 @@ def test_a_malformed_api_url_is_a_usage_error(bib: Path) -> None:
     result = run_cli("sync", "--bib", bib, "--api-url", "http://[::1")
     assert result.exit_code == ExitCode.USAGE
     assert result.stderr.strip() == "error: the arXiv URL is not a valid URL: 'http://[::1'"
+
+
+def test_a_file_with_an_xdata_container_syncs_its_preprints(
+    bib: Path, arxiv_server: FakeArxiv, make_arxiv_client: MakeClient
+) -> None:
+    arxiv_server.add(Paper(**{**A2.__dict__, "title": "A New Title"}), A1)
+    bib.write_text(
+        "@xdata{shared, publisher = {P}}\n\n" + bib.read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    result = sync(bib, client=make_arxiv_client(), dry_run=True)
+    assert [c.field for c in result.plan.updates[0].changes] == ["title"]

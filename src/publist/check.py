@@ -87,8 +87,7 @@ def check_file(
 def check(loaded: LoadedBibliography) -> tuple[Diagnostic, ...]:
     """Every finding for ``loaded``: the loader's diagnostics re-graded, plus the lint rules."""
     findings = [_graded(diagnostic) for diagnostic in loaded.bibliography.diagnostics]
-    # build() makes one publication per entry, in the same order.
-    pairs = list(zip(loaded.document.entries, loaded.publications, strict=True))
+    pairs = loaded.entries_with_publications()
     owner_known = bool(loaded.config.owner_names)
     for entry, publication in pairs:
         findings.extend(_entry_findings(entry, publication, owner_known=owner_known))

@@ -54,6 +54,15 @@ class LoadedBibliography:
     publications: tuple[Publication, ...]
     bibliography: Bibliography
 
+    def entries_with_publications(self) -> list[tuple[RawEntry, Publication]]:
+        """Each listed entry of the file with its publication, in file order.
+
+        ``@xdata`` containers have no publication of their own, so they are left out here,
+        as :func:`build` leaves them out.
+        """
+        listed = [e for e in self.document.entries if e.entry_type not in CONTAINER_TYPES]
+        return list(zip(listed, self.publications, strict=True))
+
 
 def load_bibliography(
     bib_path: Path, *, config_path: Path | None = None, encoding: str = "utf-8"

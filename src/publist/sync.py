@@ -107,8 +107,7 @@ def find_targets(loaded: LoadedBibliography) -> tuple[list[Target], list[Notice]
             problems.setdefault(diagnostic.key, []).append(diagnostic)
     targets: list[Target] = []
     notices: list[Notice] = []
-    # The read model was built from the entries in order: one publication per entry.
-    for entry, publication in zip(document.entries, loaded.publications, strict=True):
+    for entry, publication in loaded.entries_with_publications():
         codes = {d.code: d for d in problems.get(entry.key, ())}
         kind, message = "", ""
         if "invalid-arxiv-id" in codes:
