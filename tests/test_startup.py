@@ -17,13 +17,15 @@ from tests.helpers import ROOT, load_script
 bench = load_script("bench")
 
 
-def _imported(*args: str, cwd: Path = ROOT) -> tuple[set[str], subprocess.CompletedProcess[bytes]]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+def _imported(
+    *args: str, extra_env: dict[str, str] | None = None
+) -> tuple[set[str], subprocess.CompletedProcess[bytes]]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), **(extra_env or {})}
     done = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "publist", *args],
         capture_output=True,
         env=env,
-        cwd=cwd,
+        cwd=ROOT,
         check=False,
     )
     modules = bench.imported_modules(done.stderr.decode("utf-8", "replace"))
@@ -60,3 +62,16 @@ def test_export_to_a_file_reports_where_without_rich(tmp_path: Path) -> None:
     assert target.read_text(encoding="utf-8") == golden
     assert "publist.exporters" in modules
     assert bench.unneeded_for_export(modules) == []
+
+
+def test_list_stale_reads_the_sync_cache_without_the_network_client(tmp_path: Path) -> None:
+    env_cache = {"PUBLIST_CACHE_DIR": str(tmp_path / "cache")}
+    modules, done = _imported(
+        "list", "--stale", "-b", str(ROOT / "publications.bib"), extra_env=env_cache
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    assert "publist.arxiv_records" in modules
+    network = ("requests", "urllib3", "http.client", "xml", "defusedxml", "publist.arxiv")
+    assert [
+        m for m in modules if m in network or m.startswith(tuple(n + "." for n in network))
+    ] == []

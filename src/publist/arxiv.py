@@ -39,6 +39,7 @@ import requests
 from publist import __version__
 from publist.arxiv_cache import DAY, JsonCache, default_cache_dir
 from publist.arxiv_ids import OLD_ARCHIVES, ArxivId, find_arxiv_id, normalize_arxiv_id
+from publist.arxiv_records import ArxivRecord, read_cached_records, record_from_cache
 from publist.errors import ArxivError, UsageError
 
 __all__ = [
@@ -83,83 +84,6 @@ class FeedError(ArxivError):
     def __init__(self, message: str, *, hostile: bool = False) -> None:
         super().__init__(message)
         self.hostile = hostile
-
-
-@dataclass(frozen=True, slots=True)
-class ArxivRecord:
-    """What arXiv says about one paper (text unescaped from XML, whitespace collapsed)."""
-
-    id: ArxivId
-    title: str
-    authors: tuple[str, ...]
-    abstract: str
-    published: date | None
-    updated: date | None
-    dois: tuple[str, ...] = ()
-    journal_ref: str | None = None
-    comment: str | None = None
-    primary_category: str | None = None
-    categories: tuple[str, ...] = ()
-
-    def to_json(self) -> dict[str, Any]:
-        """A JSON-ready dict (for the cache)."""
-        return {
-            "id": self.id.base,
-            "version": self.id.version,
-            "title": self.title,
-            "authors": list(self.authors),
-            "abstract": self.abstract,
-            "published": self.published.isoformat() if self.published else None,
-            "updated": self.updated.isoformat() if self.updated else None,
-            "dois": list(self.dois),
-            "journal_ref": self.journal_ref,
-            "comment": self.comment,
-            "primary_category": self.primary_category,
-            "categories": list(self.categories),
-        }
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> ArxivRecord:
-        """Rebuild a record from :meth:`to_json`; ValueError/TypeError/KeyError if malformed."""
-
-        def text(name: str) -> str:
-            value = data[name]
-            if not isinstance(value, str):
-                raise TypeError(f"{name} must be a string")
-            return value
-
-        def optional_text(name: str) -> str | None:
-            value = data.get(name)
-            if value is not None and not isinstance(value, str):
-                raise TypeError(f"{name} must be a string or null")
-            return value
-
-        def strings(name: str) -> tuple[str, ...]:
-            value = data.get(name, [])
-            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise TypeError(f"{name} must be a list of strings")
-            return tuple(value)
-
-        def day(name: str) -> date | None:
-            value = optional_text(name)
-            return date.fromisoformat(value) if value else None
-
-        version = data.get("version")
-        if version is not None and (isinstance(version, bool) or not isinstance(version, int)):
-            raise TypeError("version must be an integer or null")
-        return cls(
-            id=ArxivId(text("id"), version),
-            title=text("title"),
-            authors=strings("authors"),
-            abstract=text("abstract"),
-            published=day("published"),
-            updated=day("updated"),
-            dois=strings("dois"),
-            journal_ref=optional_text("journal_ref"),
-            comment=optional_text("comment"),
-            primary_category=optional_text("primary_category"),
-            categories=strings("categories"),
-        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -437,30 +361,6 @@ def _short(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
-def _record_to_cache(record: ArxivRecord) -> dict[str, Any]:
-    return record.to_json()
-
-
-def _record_from_cache(value: Mapping[str, Any]) -> ArxivRecord | None:
-    try:
-        return ArxivRecord.from_json(value)
-    except (KeyError, TypeError, ValueError):
-        return None
-
-
-def read_cached_records(cache_dir: Path | None = None) -> dict[str, ArxivRecord]:
-    """Every record in the cache, however old, keyed like ``FetchResult.records``; no network."""
-    directory = cache_dir if cache_dir is not None else default_cache_dir()
-    records: dict[str, ArxivRecord] = {}
-    for key, entry in JsonCache(directory).entries().items():
-        if entry.value is None:
-            continue
-        record = _record_from_cache(entry.value)
-        if record is not None:
-            records[key] = record
-    return records
-
-
 class ArxivClient:
     """Fetches records in paced, retried batches of at most 100 ids, through a 24-hour cache."""
 
@@ -529,7 +429,7 @@ class ArxivClient:
                 not_found.add(key)
                 from_cache.append(key)
                 continue
-            record = _record_from_cache(hit.value)
+            record = record_from_cache(hit.value)
             if record is None:
                 pending.append(key)  # a damaged cache entry is fetched again
                 continue
@@ -561,7 +461,7 @@ class ArxivClient:
                 # Not-found answers are cached too, for the same day: arXiv's data changes
                 # at most daily, and asking again sooner would only repeat the answer.
                 values: dict[str, dict[str, Any] | None] = {
-                    key: _record_to_cache(rec) for key, rec in found.items()
+                    key: rec.to_json() for key, rec in found.items()
                 }
                 values.update(dict.fromkeys(missing))
                 self.cache.store(values)

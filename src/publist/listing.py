@@ -89,8 +89,8 @@ def list_publications(
 
 
 def _cached_records() -> Mapping[str, ArxivEvidence]:
-    # Imported here: the arXiv client pulls in requests, which only --stale needs.
-    from publist.arxiv import read_cached_records
+    # Imported here: only --stale reads the sync cache.
+    from publist.arxiv_records import read_cached_records
 
     return read_cached_records()
 
