@@ -9,12 +9,13 @@ on the machine hits every command alike; peak memory is each child's ``ru_maxrss
     python scripts/bench.py --runs 9   # more runs, steadier medians
     python scripts/bench.py --quick    # one run on smaller generated files: a smoke test
 
-The exit status is 0 when every target passes (skipped ones do not count), 1 otherwise.
+The exit status is 0 when every target passes, 1 otherwise.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import platform
 import random
@@ -378,6 +379,7 @@ class Sample:
     stderr: str
 
 
+@functools.cache
 def _gnu_time() -> str | None:
     """GNU time, when installed: it measures a child's peak memory from a tiny parent."""
     path = Path("/usr/bin/time")
@@ -389,9 +391,6 @@ def _gnu_time() -> str | None:
     return str(path) if probe.returncode == 0 and probe.stderr.strip().isdigit() else None
 
 
-GNU_TIME = _gnu_time()
-
-
 def run_process(argv: Sequence[str], *, env: dict[str, str]) -> Sample:
     """Run ``argv`` to completion; stdout is discarded, stderr kept for a failure report.
 
@@ -401,7 +400,8 @@ def run_process(argv: Sequence[str], *, env: dict[str, str]) -> Sample:
     """
     with tempfile.TemporaryFile() as err, tempfile.TemporaryDirectory() as folder:
         rss_file = Path(folder) / "rss"
-        command = [*(GNU_TIME, "-f", "%M", "-o", str(rss_file)), *argv] if GNU_TIME else argv
+        gnu_time = _gnu_time()
+        command = [*(gnu_time, "-f", "%M", "-o", str(rss_file)), *argv] if gnu_time else argv
         start = time.perf_counter()
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=err, env=env)
         _, status, usage = os.wait4(process.pid, 0)
@@ -411,7 +411,7 @@ def run_process(argv: Sequence[str], *, env: dict[str, str]) -> Sample:
         stderr = err.read().decode("utf-8", "replace")
         # Linux reports ru_maxrss in KiB, macOS in bytes; GNU time in KiB.
         max_rss = usage.ru_maxrss * (1 if sys.platform == "darwin" else 1024)
-        if GNU_TIME and rss_file.is_file():
+        if gnu_time and rss_file.is_file():
             lines = rss_file.read_text(encoding="utf-8").split()
             if lines and lines[-1].isdigit():
                 max_rss = int(lines[-1]) * 1024
@@ -481,12 +481,6 @@ def per_run_ratios(numerator: Case, denominator: Case) -> list[float]:
         top.seconds / bottom.seconds
         for top, bottom in zip(numerator.samples, denominator.samples, strict=True)
     ]
-
-
-def has_command(name: str, *, env: dict[str, str]) -> bool:
-    """True when this checkout's CLI has the subcommand ``name``."""
-    sample = run_process(publist(name, "--help"), env=env)
-    return sample.returncode == 0
 
 
 def export_imports(bib: Path, *, env: dict[str, str]) -> set[str]:
@@ -600,10 +594,10 @@ class BibFile:
 
 @dataclass(frozen=True, slots=True)
 class Verdict:
-    """One target: passed, failed, or skipped (``passed`` is None) with the reason."""
+    """One target: passed or failed, with the figures behind it."""
 
     target: str
-    passed: bool | None
+    passed: bool
     detail: str
 
 
@@ -660,7 +654,6 @@ def build_cases(
     generated: Sequence[BibFile],
     *,
     folder: Path,
-    with_list: bool,
 ) -> list[Case]:
     """Every command the table shows, in table order."""
     bundled = BibFile("bundled publications.bib", BUNDLED, count_entries(BUNDLED))
@@ -681,15 +674,14 @@ def build_cases(
                     bib.entries,
                 )
             )
-        if with_list:
-            cases.append(
-                Case(
-                    "publist list --json",
-                    bib.label,
-                    publist("list", "--json", "-b", bib.path),
-                    bib.entries,
-                )
+        cases.append(
+            Case(
+                "publist list --json",
+                bib.label,
+                publist("list", "--json", "-b", bib.path),
+                bib.entries,
             )
+        )
         if bib is not bundled:
             cases.append(
                 Case(
@@ -747,7 +739,7 @@ def table(cases: Sequence[Case], big: BibFile) -> str:
 def check_targets(
     cases: Sequence[Case], big: BibFile, generated: Sequence[BibFile]
 ) -> list[Verdict]:
-    """The issue's targets, each PASS or FAIL (or skipped with a reason)."""
+    """The issue's targets, each PASS or FAIL."""
     verdicts: list[Verdict] = []
     raw = _find(cases, "bibtexparser raw parse", big.label)
     pybtex = _find(cases, "pybtex parse + Markdown", big.label)
@@ -910,37 +902,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="publist-bench-") as tmp:
         folder = Path(tmp)
         big, generated = prepare_files(folder, QUICK_SIZES if args.quick else FULL_SIZES)
-        skipped: list[Verdict] = []
-        with_list = has_command("list", env=env)
-        if not with_list:
-            skipped.append(
-                Verdict("publist list --json rows", None, "this checkout has no `publist list`")
-            )
-        cases = build_cases(big, generated, folder=folder, with_list=with_list)
+        cases = build_cases(big, generated, folder=folder)
         print(f"publist bench: {runs} run(s) of {len(cases)} commands ...", file=sys.stderr)
         measure(cases, runs=runs, env=env)
         verdicts = check_targets(cases, big, generated)
         verdicts.append(check_imports(env=env))
-        if has_command("sync", env=env):
-            verdicts += check_sync(folder, env=env)
-        else:
-            skipped.append(
-                Verdict(
-                    "sync requests (fresh 1, warm 0)", None, "this checkout has no `publist sync`"
-                )
-            )
+        verdicts += check_sync(folder, env=env)
     print(f"Median of {runs} whole-process run(s); {machine()}.\n")
     print(table(cases, big))
     print()
-    for verdict in (*verdicts, *skipped):
-        status = {True: "PASS", False: "FAIL", None: "SKIP"}[verdict.passed]
-        print(f"{status}  {verdict.target}: {verdict.detail}")
+    for verdict in verdicts:
+        print(f"{'PASS' if verdict.passed else 'FAIL'}  {verdict.target}: {verdict.detail}")
     for case in cases:
         failed = [s for s in case.samples if s.returncode != 0]
         if failed:
             print(f"\n{case.label} on {case.file_label} exited {failed[0].returncode}:")
             print(failed[0].stderr[-2000:])
-    return 1 if any(v.passed is False for v in verdicts) else 0
+    return 0 if all(v.passed for v in verdicts) else 1
 
 
 if __name__ == "__main__":

@@ -34,7 +34,7 @@ from bibtexparser.entrypoint import parse_string
 from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, Entry
 
 from publist.errors import BibFileError, PublistError
-from publist.exporters import markdown, render
+from publist.exporters import FORMATS, markdown, render
 from publist.publications import CONTAINER_TYPES, LoadedBibliography, load_bibliography
 
 SUFFIXES = (".bib", ".bib.gz")
@@ -155,7 +155,7 @@ def _cross_check(loaded: LoadedBibliography, report: FileReport) -> None:
     by_label = {item.label: item.publication.key for item in items}
     if len(set(labels)) != len(labels):
         report.lost.append("labels are not unique")
-    for fmt in ("md", "html", "text"):
+    for fmt in FORMATS:
         text = render(fmt, loaded.bibliography, loaded.config, standalone=True)
         found = _rendered_labels(fmt, text, labels)
         report.rendered[fmt] = len(found)
@@ -205,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _print_report(report: FileReport) -> None:
-    rendered = "/".join(str(report.rendered.get(fmt, 0)) for fmt in ("md", "html", "text"))
+    rendered = "/".join(str(report.rendered.get(fmt, 0)) for fmt in FORMATS)
     status = "ok" if report.ok else "FAIL"
     print(
         f"{status:4} {report.entries:6} entries  {rendered:>17} md/html/text  "

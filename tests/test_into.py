@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from publist.embed import END_MARKER, START_MARKER
-from publist.errors import ExitCode
+from publist.errors import ExitCode, UsageError
+from publist.export import export
 from tests.golden import GOLDEN_DIR
 from tests.helpers import BUNDLED_BIB, run_cli
 
@@ -91,3 +92,12 @@ def test_into_html_format_from_suffix(tmp_path: Path) -> None:
     result = run_cli("export", "--bib", BUNDLED_BIB, "--into", page)
     assert result.exit_code == 0
     assert '<div class="publist">' in page.read_text(encoding="utf-8")
+
+
+def test_the_library_refuses_output_and_into_together(tmp_path: Path) -> None:
+    page = tmp_path / "page.md"
+    page.write_text("<!-- publist:start -->\n<!-- publist:end -->\n", encoding="utf-8")
+    with pytest.raises(UsageError, match="not both"):
+        export(BUNDLED_BIB, output=tmp_path / "out.md", into=page)
+    assert not (tmp_path / "out.md").exists()
+    assert page.read_text(encoding="utf-8") == "<!-- publist:start -->\n<!-- publist:end -->\n"

@@ -8,7 +8,7 @@ from __future__ import annotations
 import gc
 import re
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn, cast
 import typer
 
 from publist import __version__
-from publist.errors import ExitCode, PublistError, StrictModeError, UsageError
+from publist.errors import ExitCode, PublistError, StrictModeError
 from publist.markup import CONTROL
 from publist.model import Diagnostic
 
@@ -210,8 +210,6 @@ def export(
     from publist.export import export as run_export
 
     with _errors():
-        if output is not None and into is not None:
-            raise UsageError("use either -o/--output or --into, not both")
         result = run_export(
             bib,
             fmt=fmt,
@@ -234,9 +232,9 @@ def _terminal() -> Console:
     return _console()
 
 
-def _problems_note(diagnostics: Iterable[Diagnostic], bib: Path) -> None:
+def _problems_note(diagnostics: Sequence[Diagnostic], bib: Path) -> None:
     # One line, not the list: the view stays readable and check gives the details.
-    if any(True for _ in diagnostics):
+    if diagnostics:
         _say(f"note: {bib} has problems; publist check lists them")
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from publist.bibfile import atomic_write, read_source
 from publist.embed import replace_between_markers
-from publist.errors import StrictModeError
+from publist.errors import StrictModeError, UsageError
 from publist.exporters import render, resolve_format
 from publist.model import Diagnostic
 from publist.publications import load_bibliography
@@ -38,6 +38,8 @@ def export(
 
     With ``strict``, any diagnostic raises :class:`StrictModeError` and nothing is written.
     """
+    if output is not None and into is not None:
+        raise UsageError("use either -o/--output or --into, not both")
     target = output or into
     chosen = resolve_format(fmt, output=target)
     loaded = load_bibliography(bib_path, config_path=config_path, encoding=encoding)

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 
 from publist.config import Config
-from publist.markup import CONTROL, Inline, Strong, Text, format_entry
+from publist.markup import CONTROL, Inline, Strong, format_entry
 from publist.model import Bibliography
 
 # Characters that start Markdown syntax inline (emphasis, links, code, HTML, tables, strike).
@@ -95,6 +95,6 @@ def render(bibliography: Bibliography, config: Config, *, standalone: bool = Fal
         blocks.append("\n".join(lines))
     if bibliography.legend:
         blocks.append(
-            " ".join(inline([Text(f"{mark} {meaning}")]) for mark, meaning in bibliography.legend)
+            " ".join(escape(f"{mark} {meaning}") for mark, meaning in bibliography.legend)
         )
     return "\n\n".join(blocks) + "\n" if blocks else ""
