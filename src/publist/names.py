@@ -33,6 +33,7 @@ _MARK_MACROS = {
 }
 _MARK_TOKEN = re.compile(r"\\[a-zA-Z]+|\S")
 _BARE_MARK_MACRO = re.compile(r"\\(?:dagger|dag|textdagger|ddagger|ddag|textdaggerdbl)\b(?:\{\})?")
+_INITIAL_SEPARATORS = re.compile(r"[\s.\-]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +55,7 @@ class OwnerMatcher:
             except NameSplitError:
                 first, von, last, jr = "", "", name, ""
             author = _decoded(first, von, last, jr)
-            keys.update(_name_keys(author))
+            keys.add(_name_key(author.first, author.von, author.last))
             # "{Qingyu Song}" is one brace-protected token to BibTeX: match it as a whole.
             # Word by word, so "{Qing Yusong}" still differs from "Qingyu Song".
             keys.add(("", fold_words(f"{author.first} {author.von} {author.last}")))
@@ -65,7 +66,7 @@ class OwnerMatcher:
         """True when ``author`` is the owner."""
         if not self.keys:
             return False
-        if any(key in self.keys for key in _name_keys(author)):
+        if _name_key(author.first, author.von, author.last) in self.keys:
             return True
         if self.match_initials and _is_initials_only(author.first):
             return (_initials(author.first), _last_key(author)) in self.initials
@@ -178,19 +179,26 @@ def _last_key(author: Author) -> str:
     return _fold(f"{author.von} {author.last}")
 
 
-def _name_keys(author: Author) -> list[tuple[str, str]]:
+# Every author of every entry is compared with the owner, and the same names come back entry
+# after entry: the folded keys are computed once per spelling.
+@lru_cache(maxsize=16384)
+def _name_key(first: str, von: str, last: str) -> tuple[str, str]:
     # Only the exact (given, family) pair matches: joining the parts would let "Qing Yusong"
     # pass for "Qingyu Song". A name without a given part (CJK "宋庆禹", or a whole name in
     # braces, "{Qingyu Song}") is compared word by word.
-    if not author.first:
-        return [("", fold_words(f"{author.von} {author.last}"))]
-    return [(_fold(author.first), _last_key(author))]
+    if not first:
+        return ("", fold_words(f"{von} {last}"))
+    return (_fold(first), _fold(f"{von} {last}"))
 
 
+@lru_cache(maxsize=4096)
 def _initials(first: str) -> str:
-    return "".join(_fold(part)[:1] for part in re.split(r"[\s.\-]+", first) if _fold(part))
+    return "".join(
+        folded[:1] for part in _INITIAL_SEPARATORS.split(first) if (folded := _fold(part))
+    )
 
 
+@lru_cache(maxsize=4096)
 def _is_initials_only(first: str) -> bool:
-    parts = [p for p in re.split(r"[\s.\-]+", first) if p]
+    parts = [p for p in _INITIAL_SEPARATORS.split(first) if p]
     return bool(parts) and all(len(_fold(p)) == 1 for p in parts)
