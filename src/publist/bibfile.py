@@ -17,7 +17,7 @@ import sys
 import tempfile
 from bisect import bisect_right
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
@@ -71,9 +71,9 @@ class RawEntry:
     line: int
     position: int
     field_lines: Mapping[str, int]
-    raw: str = ""
-    field_names: Mapping[str, str] = field(default_factory=dict)
-    offset: int = -1
+    raw: str
+    field_names: Mapping[str, str]
+    offset: int
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from publist.config import Config
-from publist.model import Category, Item, Publication, Section
+from publist.model import CATEGORY_NAMES, Category, Item, Publication, Section
 
 _PREPRINT_VENUE = re.compile(  # CoRR is how DBLP names arXiv
     r"arxiv|\bcorr\b|preprint|biorxiv|medrxiv|chemrxiv|ssrn|techrxiv"
@@ -60,11 +60,10 @@ def categorize(
     problem = None
     override = field("category").strip().lower()
     if override:
-        try:
-            return Category(override), "the entry's category field", None
-        except ValueError:
-            known = ", ".join(c.value for c in Category)
-            problem = f"unknown category {override!r} ignored (known: {known})"
+        chosen = Category.named(override)
+        if chosen is not None:
+            return chosen, "the entry's category field", None
+        problem = f"unknown category {override!r} ignored (known: {CATEGORY_NAMES})"
     if field("pubstate").strip().lower() in _SUBMITTED_STATES:
         return Category.SUBMISSION, "biblatex pubstate", problem
     if entry_type == "article":
@@ -109,21 +108,15 @@ def group_and_number(publications: Iterable[Publication], config: Config) -> tup
         for category in config.order
         if by_category.get(category)
     ]
+    continuous = config.numbering == "continuous"
+    # Continuous: one running sequence, the newest entry of the first list numbered highest.
+    remaining = sum(len(pubs) for _, pubs in ordered)
     sections: list[Section] = []
-    if config.numbering == "continuous":
-        # One running sequence: the newest entry of the first list gets the highest number.
-        remaining = sum(len(pubs) for _, pubs in ordered)
-        for category, pubs in ordered:
-            items = []
-            for publication in pubs:
-                items.append(_item(config, category, remaining, publication))
-                remaining -= 1
-            sections.append(Section(category, config.headings[category], tuple(items)))
-        return tuple(sections)
     for category, pubs in ordered:
-        count = len(pubs)
-        items = [_item(config, category, count - i, pub) for i, pub in enumerate(pubs)]
-        sections.append(Section(category, config.headings[category], tuple(items)))
+        top = remaining if continuous else len(pubs)
+        items = tuple(_item(config, category, top - i, pub) for i, pub in enumerate(pubs))
+        sections.append(Section(category, config.headings[category], items))
+        remaining -= len(pubs)
     return tuple(sections)
 
 

@@ -9,7 +9,7 @@ from types import MappingProxyType
 from typing import Any
 
 from publist.errors import ConfigError
-from publist.model import Category
+from publist.model import CATEGORY_NAMES, Category
 
 CONFIG_NAME = "publist.toml"
 
@@ -200,8 +200,7 @@ def _string(value: Any, where: str, fail: Any) -> str:
 
 
 def _category(name: Any, where: str, fail: Any) -> Category:
-    try:
-        return Category(str(name).strip().lower())
-    except ValueError:
-        known = ", ".join(c.value for c in Category)
-        raise fail(f"{where}: unknown category {name!r} (known: {known})") from None
+    category = Category.named(str(name))
+    if category is None:
+        raise fail(f"{where}: unknown category {name!r} (known: {CATEGORY_NAMES})")
+    return category

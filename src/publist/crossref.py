@@ -171,8 +171,8 @@ def _parents(document: SourceDocument, entry: RawEntry) -> list[tuple[str, list[
         value = document.value(entry, field)
         if value is None:
             continue
-        keys = [key.strip() for key in value.split(",")] if field == "xdata" else [value]
-        keys = [key.strip() for key in keys if key.strip()]
+        written = value.split(",") if field == "xdata" else [value]
+        keys = [key.strip() for key in written if key.strip()]
         if keys:
             found.append((field, keys))
     return found

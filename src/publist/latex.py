@@ -78,11 +78,17 @@ def _unknown_macro(node: Any, macroname: str) -> str:
 def to_text(value: str) -> str:
     """Decode LaTeX in ``value`` to Unicode text and collapse whitespace."""
     if not _SPECIAL.search(value):
-        # Printable means no whitespace but plain spaces; most values need only the strip.
-        if value.isprintable() and "  " not in value:
-            return value.strip()
-        return _SPACES.sub(" ", value).strip()
+        return _collapse(value)
     return _decode(value)
+
+
+def _collapse(text: str) -> str:
+    """``text`` stripped, each run of whitespace (NBSP from ``~`` included) one space."""
+    # Printable means no whitespace but plain spaces; most values need only the strip.
+    if text.isprintable() and "  " not in text:
+        return text.strip()
+    # NBSP is a typesetting hint; a plain space reads the same and matches names. (\s covers it.)
+    return _SPACES.sub(" ", text).strip()
 
 
 @lru_cache(maxsize=16384)
@@ -92,11 +98,7 @@ def _decode(value: str) -> str:
     text = scan(source)
     if text is None:
         text = _full_decode(source, value)
-    if text.isprintable() and "  " not in text:  # no whitespace but single spaces
-        return text.strip()
-    # NBSP from ~ is a typesetting hint; a plain space reads the same and matches names.
-    text = text.replace("\xa0", " ")
-    return _SPACES.sub(" ", text).strip()
+    return _collapse(text)
 
 
 def _full_decode(source: str, value: str) -> str:
@@ -244,7 +246,7 @@ def _scan(source: str, pos: int, *, in_group: bool, math: bool) -> tuple[str, in
             (run if math else out).append(token.group(kind))
             continue
         if run:
-            bare = _flush(out, run, bare, swallowed)
+            _flush(out, run, bare, swallowed)  # (each branch below sets bare anew)
         if kind == _MACRO:
             text, pos, bare, swallowed = _macro(source, token.group(kind), pos, math=math)
             out.append(text)
@@ -273,7 +275,7 @@ def _scan(source: str, pos: int, *, in_group: bool, math: bool) -> tuple[str, in
     return "".join(out), pos
 
 
-def _flush(out: list[str], run: list[str], bare: bool, swallowed: str) -> bool:
+def _flush(out: list[str], run: list[str], bare: bool, swallowed: str) -> None:
     """Write a run of plain characters inside a formula, as pylatexenc spaces it."""
     text = "".join(run)
     run.clear()
@@ -281,7 +283,6 @@ def _flush(out: list[str], run: list[str], bare: bool, swallowed: str) -> bool:
         out.append(swallowed)
     if text.strip():
         out.append(text)
-    return False
 
 
 def _after_name(source: str, name: str, pos: int) -> int:
@@ -290,8 +291,7 @@ def _after_name(source: str, name: str, pos: int) -> int:
         return pos
     if pos < len(source) and source[pos].isalpha():  # a non-ASCII letter extends the name
         raise _NeedsParserError
-    match = _WHITESPACE.match(source, pos)
-    return match.end() if match else pos
+    return _skip_spaces(source, pos)
 
 
 def _macro(source: str, name: str, pos: int, *, math: bool) -> tuple[str, int, bool, str]:

@@ -19,6 +19,18 @@ class Category(StrEnum):
     REPORT = "report"
     OTHER = "other"
 
+    @classmethod
+    def named(cls, name: str) -> Category | None:
+        """The category called ``name`` in any case and spacing, or None."""
+        try:
+            return cls(name.strip().lower())
+        except ValueError:
+            return None
+
+
+# For messages about an unknown category name.
+CATEGORY_NAMES = ", ".join(category.value for category in Category)
+
 
 class Severity(StrEnum):
     """How bad a diagnostic is."""

@@ -20,26 +20,30 @@ from publist.names import OwnerMatcher, parse_authors
 # biblatex: "@xdata entries hold data which may be inherited by other entries"; never listed.
 CONTAINER_TYPES = frozenset({"xdata"})
 _YEAR = re.compile(r"\b(\d{4})\b")
+# The BibTeX macros (jan ... dec), the full names and "sept".
 _MONTH_NAMES = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ),
-        start=1,
-    )
-    for name in names
+    **{name: int(number) for name, number in bibfile.MONTH_MACROS.items()},
+    **{
+        name: number
+        for number, name in enumerate(
+            (
+                "january",
+                "february",
+                "march",
+                "april",
+                "may",
+                "june",
+                "july",
+                "august",
+                "september",
+                "october",
+                "november",
+                "december",
+            ),
+            start=1,
+        )
+    },
+    "sept": 9,
 }
 _MONTH_NUMBER = re.compile(r"[0-9]{1,2}")
 _MONTH_HEAD = re.compile(r"([0-9]{1,2}|[a-z]+)\.?\s*[~/,\-–—\\\s]")

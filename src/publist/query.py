@@ -6,17 +6,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from publist.errors import UsageError
-from publist.model import Category, Item, Publication
+from publist.model import CATEGORY_NAMES, Category, Item, Publication
 from publist.textfold import fold_words as fold
 
 
 def parse_category(name: str) -> Category:
     """The category called ``name`` (any case); a :class:`UsageError` naming the known ones."""
-    try:
-        return Category(name.strip().lower())
-    except ValueError:
-        known = ", ".join(c.value for c in Category)
-        raise UsageError(f"unknown category {name!r} (choose from: {known})") from None
+    category = Category.named(name)
+    if category is None:
+        raise UsageError(f"unknown category {name!r} (choose from: {CATEGORY_NAMES})")
+    return category
 
 
 @dataclass(frozen=True, slots=True)
