@@ -125,9 +125,8 @@ def _snippet(data: bytes) -> str:
 _DOI_URL = re.compile(r"^https?://(?:dx\.)?doi\.org/", re.IGNORECASE)
 
 
-def _parse_entry(entry: Element) -> ArxivRecord | str:
-    """A record, or a message saying why the entry was unusable."""
-    raw_id = _child_text(entry, _atom("id")) or ""
+def _parse_entry(entry: Element, raw_id: str) -> ArxivRecord | str:
+    """A record, or a message saying why the entry was unusable (``raw_id``: its <id>)."""
     marker = "/abs/"
     ident = None
     if marker in raw_id:
@@ -144,7 +143,7 @@ def _parse_entry(entry: Element) -> ArxivRecord | str:
     dois: list[str] = []
     # arxiv:doi may hold several DOIs separated by spaces, and may repeat.
     for element in entry.findall(_ax("doi")):
-        dois.extend(_collapse("".join(element.itertext())).split())
+        dois.extend("".join(element.itertext()).split())
     for link in entry.findall(_atom("link")):
         if link.get("title") == "doi":
             href = link.get("href", "")
@@ -199,7 +198,7 @@ def parse_feed(data: bytes) -> Feed:
                 _child_text(entry, _atom("summary")) or _child_text(entry, _atom("title")) or raw_id
             )
             continue
-        parsed = _parse_entry(entry)
+        parsed = _parse_entry(entry, raw_id)
         if isinstance(parsed, str):
             skipped.append(parsed)
         else:

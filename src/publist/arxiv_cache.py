@@ -41,7 +41,6 @@ def default_cache_dir(environ: Mapping[str, str] | None = None) -> Path:
 class CacheEntry:
     """One cached answer: when it was fetched and its JSON value (None: not found)."""
 
-    key: str
     fetched_at: float
     value: dict[str, Any] | None
 
@@ -88,7 +87,7 @@ class JsonCache:
         merged = self._read()
         stamp = self._now()
         for key, value in values.items():
-            merged[key] = CacheEntry(key, stamp, value)
+            merged[key] = CacheEntry(stamp, value)
         self._entries = merged
         try:
             self._write(merged)
@@ -126,7 +125,7 @@ class JsonCache:
                 continue
             if value is not None and not isinstance(value, dict):
                 continue
-            entries[key] = CacheEntry(key, float(stamp), value)
+            entries[key] = CacheEntry(float(stamp), value)
         return entries
 
     def _write(self, entries: Mapping[str, CacheEntry]) -> None:

@@ -186,8 +186,7 @@ def _strip_tail(token: str) -> str:
 
 
 def _claim(text: str) -> tuple[bool, ArxivId | None]:
-    """Whether ``text`` as a whole claims to be an arXiv reference, and its id if valid."""
-    text = _unwrap(text)
+    """Whether ``text`` (unwrapped) as a whole claims to be an arXiv reference, and its id."""
     for prefix in (_DOI_PREFIX, _URL_PREFIX, _ARXIV_PREFIX):
         match = prefix.match(text)
         if match is not None:
@@ -198,7 +197,7 @@ def _claim(text: str) -> tuple[bool, ArxivId | None]:
 
 def normalize_arxiv_id(text: str) -> ArxivId | None:
     """The canonical id in ``text`` (bare id, ``arXiv:``, abs/pdf URL or arXiv DOI), else None."""
-    return _claim(text)[1]
+    return _claim(_unwrap(text))[1]
 
 
 def _search_text(text: str) -> tuple[bool, ArxivId | None, str]:
@@ -270,7 +269,7 @@ def _find(lowered: Mapping[str, str]) -> tuple[ArxivId | None, str | None]:
     # eprint without a prefix is taken as arXiv (the common case); another prefix
     # (pubmed, hal, jstor, ...) means the eprint is not ours to read.
     if eprint and prefix in ("", "arxiv"):
-        ident = normalize_arxiv_id(eprint)
+        ident = _claim(eprint)[1]
         if ident is None:
             return None, f"eprint {eprint!r} is not a valid arXiv identifier"
         return ident, None
@@ -278,7 +277,7 @@ def _find(lowered: Mapping[str, str]) -> tuple[ArxivId | None, str | None]:
     for name in _ARXIV_FIELDS:
         value = _unwrap(lowered.get(name, ""))
         if value:
-            ident = normalize_arxiv_id(value)
+            ident = _claim(value)[1]
             if ident is None:
                 return None, f"{name} {value!r} is not a valid arXiv identifier"
             return ident, None
@@ -293,7 +292,7 @@ def _find(lowered: Mapping[str, str]) -> tuple[ArxivId | None, str | None]:
 
     # A url field may list several URLs ("https://arxiv.org/abs/X;\n https://doi.org/Y").
     for url in split_urls(_unwrap(lowered.get("url", ""))):
-        claimed, ident = _claim(url)
+        claimed, ident = _claim(_unwrap(url))
         if claimed:
             if ident is None:
                 return None, f"url {url!r} names an invalid arXiv identifier"

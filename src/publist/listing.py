@@ -66,7 +66,8 @@ def list_publications(
     if months is not None and not stale:
         raise UsageError("--months only applies with --stale")
     loaded = load_bibliography(bib_path, config_path=config_path, encoding=encoding)
-    items = select(loaded.bibliography.items, filters or Filters())
+    every_item = loaded.bibliography.items  # a property that builds the tuple: read it once
+    items = select(every_item, filters or Filters())
     reasons: dict[str, str] = {}
     cached: int | None = None
     if stale:
@@ -83,7 +84,7 @@ def list_publications(
         items=items,
         stale=reasons,
         diagnostics=loaded.bibliography.diagnostics,
-        total=len(loaded.bibliography.items),
+        total=len(every_item),
         cached_records=cached,
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from publist.errors import UsageError
 from publist.model import CATEGORY_NAMES, Category, Item, Publication
@@ -54,11 +55,17 @@ def search_text(publication: Publication) -> str:
 
 def matches_search(publication: Publication, query: str) -> bool:
     """True when every word of ``query`` occurs in the publication's searchable text."""
-    words = fold(query).split()
+    words = _search_words(query)
     if not words:
         return True
     haystack = search_text(publication)
     return all(word in haystack for word in words)
+
+
+@lru_cache(maxsize=16)
+def _search_words(query: str) -> tuple[str, ...]:
+    # One query is matched against every publication: folded once, not once per publication.
+    return tuple(fold(query).split())
 
 
 def select(items: Iterable[Item], filters: Filters) -> tuple[Item, ...]:

@@ -330,9 +330,10 @@ def _author_list(bib_value: str, arxiv_names: Sequence[str]) -> str | None:
     """
     if not arxiv_names:
         return None
-    written = split_names(bib_value) if bib_value.strip() else []
-    ours, _ = parse_authors(bib_value) if written else ([], [])
-    by_name = {fold(a.display): raw for a, raw in zip(ours, written, strict=False)}
+    # parse_authors gives one author per name split_names finds (both return [] for blanks).
+    written = split_names(bib_value)
+    ours, _ = parse_authors(bib_value)
+    by_name = {fold(a.display): raw for a, raw in zip(ours, written, strict=True)}
     theirs = [fold(name) for name in arxiv_names]
     if [fold(a.display) for a in ours] == theirs:
         return None
