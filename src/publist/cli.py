@@ -18,7 +18,7 @@ import typer
 
 from publist import __version__
 from publist.errors import ExitCode, PublistError, StrictModeError
-from publist.markup import CONTROL
+from publist.markup import drop_control
 from publist.model import Diagnostic
 
 if TYPE_CHECKING:
@@ -69,7 +69,7 @@ def _inert_hook() -> RenderHook:
                 yield (
                     segment
                     if segment.control
-                    else Segment(CONTROL.sub("", segment.text), segment.style)
+                    else Segment(drop_control(segment.text), segment.style)
                 )
 
     class _InertHook(RenderHook):

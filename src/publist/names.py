@@ -50,10 +50,7 @@ class OwnerMatcher:
         keys: set[tuple[str, str]] = set()
         initials: set[tuple[str, str]] = set()
         for name in names:
-            try:
-                first, von, last, jr = split_name(name)
-            except NameSplitError:
-                first, von, last, jr = "", "", name, ""
+            (first, von, last, jr), _ = _split_or_whole(name)
             author = _decoded(first, von, last, jr)
             keys.add(_name_key(author.first, author.von, author.last))
             # "{Qingyu Song}" is one brace-protected token to BibTeX: match it as a whole.
@@ -102,13 +99,17 @@ def _split(value: str) -> tuple[str, ...]:
 def _parse_name(raw: str) -> tuple[Author, str | None]:
     """One name of a list, decoded, and the problem splitting it; names repeat, so cached."""
     stripped, marks = extract_marks(raw)
-    problem = None
-    try:
-        first, von, last, jr = split_name(stripped)
-    except NameSplitError as exc:
-        problem = f"cannot split name {raw.strip()!r}: {exc}"
-        first, von, last, jr = "", "", stripped, ""
+    (first, von, last, jr), error = _split_or_whole(stripped)
+    problem = f"cannot split name {raw.strip()!r}: {error}" if error is not None else None
     return _decoded(first, von, last, jr, marks=marks), problem
+
+
+def _split_or_whole(name: str) -> tuple[tuple[str, str, str, str], str | None]:
+    """BibTeX's (first, von, last, jr) of ``name``; one it cannot split is all last name."""
+    try:
+        return split_name(name), None
+    except NameSplitError as exc:
+        return ("", "", name, ""), str(exc)
 
 
 def extract_marks(name: str) -> tuple[str, str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.table import Table
 from rich.text import Text
 
-from publist.markup import CONTROL
+from publist.markup import drop_control
 from publist.sync import SyncPlan
 
 _LONG = 70
@@ -21,7 +21,7 @@ def _short(value: str | None) -> Text:
 def _cell(value: str) -> Text:
     # A Text, not a str: rich would read "[/x]" in a title as markup (and fail on it), and
     # "[link=...]" as a terminal hyperlink. Control characters could drive the terminal.
-    return Text(CONTROL.sub("", value))
+    return Text(drop_control(value))
 
 
 def changes_table(plan: SyncPlan) -> Table:

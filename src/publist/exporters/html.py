@@ -8,7 +8,7 @@ from html import escape
 
 from publist.config import Config
 from publist.links import is_safe_url
-from publist.markup import CONTROL, Inline, Strong, format_entry
+from publist.markup import Inline, Strong, drop_control, format_entry
 from publist.model import Bibliography, Item
 
 _NOT_ID = re.compile(r"\s+")
@@ -38,13 +38,12 @@ a { color: var(--accent); }
 
 def _text(text: str) -> str:
     """Escape for element content; control characters are dropped (they mean nothing here)."""
-    # Printable text holds no control character: most text skips the regex.
-    return escape(text if text.isprintable() else CONTROL.sub("", text), quote=False)
+    return escape(drop_control(text), quote=False)
 
 
 def _attr(text: str) -> str:
     """Escape for a double-quoted attribute value."""
-    return escape(text if text.isprintable() else CONTROL.sub("", text), quote=True)
+    return escape(drop_control(text), quote=True)
 
 
 def _inline(nodes: Iterable[Inline]) -> str:

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 
 from publist.config import Config
-from publist.markup import CONTROL, Inline, Strong, format_entry
+from publist.markup import Inline, Strong, drop_control, format_entry
 from publist.model import Bibliography
 
 # Characters that start Markdown syntax inline (emphasis, links, code, HTML, tables, strike).
@@ -29,7 +29,7 @@ def escape(text: str) -> str:
     """Escape ``text`` so it renders literally inside a Markdown list item."""
     if not _ANY.search(text):
         return text
-    text = _one_line(CONTROL.sub("", text))
+    text = _one_line(drop_control(text))
     text = _SPECIAL.sub(r"\\\1", text)
     return _AUTOLINK.sub(lambda m: f"{m.group(1)}\\{m.group(2)}", text)
 
