@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from publist.arxiv_ids import posted_year_month
 from publist.model import Category, Publication
 from publist.stale import ArxivEvidence, months_between, posted_month, stale_reason
 
@@ -120,3 +121,17 @@ def test_old_style_ids_find_their_records() -> None:
 def test_months_between() -> None:
     assert months_between(date(2024, 12, 1), date(2025, 1, 31)) == 1
     assert months_between(date(2025, 1, 1), date(2025, 1, 31)) == 0
+
+
+@pytest.mark.parametrize(
+    ("base", "posted"),
+    [
+        ("2501.18092", (2025, 1)),
+        ("0704.0001", (2007, 4)),
+        ("hep-th/9108001", (1991, 8)),
+        ("math/0702001", (2007, 2)),
+        ("not-an-id", None),
+    ],
+)
+def test_the_posting_month_of_an_id(base: str, posted: tuple[int, int] | None) -> None:
+    assert posted_year_month(base) == posted

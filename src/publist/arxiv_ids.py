@@ -120,6 +120,17 @@ class ArxivId:
         return f"10.48550/arXiv.{self.base}"
 
 
+def posted_year_month(base: str) -> tuple[int, int] | None:
+    """The (year, month) a canonical id (``2501.18092``, ``math/0309136``) was posted in."""
+    match = _NEW_ID.fullmatch(base) or _OLD_ID.fullmatch(base)
+    if match is None:
+        return None
+    year = int(match["yy"])
+    # New-style ids start in 2007; old-style ones run from 1991 to 2007.
+    century = 2000 if match.re is _NEW_ID or year < 91 else 1900
+    return century + year, int(match["mm"])
+
+
 def _parse_bare(text: str) -> ArxivId | None:
     """Parse exactly one id with optional version; None unless it can be a real arXiv id."""
     match = _NEW_ID.fullmatch(text)

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from datetime import date
 from typing import Protocol
 
+from publist.arxiv_ids import posted_year_month
 from publist.model import Category, Publication
-
-# Dates inside canonical ids: YYMM.NNNNN (new style) and archive/YYMMNNN (old style).
-_NEW_DATE = re.compile(r"^(\d{2})(\d{2})\.")
-_OLD_DATE = re.compile(r"/(\d{2})(\d{2})\d{3}$")
 
 
 class ArxivEvidence(Protocol):
@@ -41,14 +37,9 @@ def posted_month(publication: Publication, record: ArxivEvidence | None = None) 
     """
     if record is not None and record.published is not None:
         return record.published.replace(day=1)
-    base = publication.arxiv_id  # canonical: 2501.18092 or math/0309136
-    new = _NEW_DATE.match(base)
-    if new:
-        return _month(2000 + int(new.group(1)), int(new.group(2)))
-    old = _OLD_DATE.search(base)
-    if old:
-        year = int(old.group(1))
-        return _month(year + (1900 if year >= 91 else 2000), int(old.group(2)))
+    posted = posted_year_month(publication.arxiv_id)  # canonical: 2501.18092, math/0309136
+    if posted is not None:
+        return _month(*posted)
     if publication.year is None:
         return None
     return _month(publication.year, publication.month or 12)
