@@ -33,9 +33,9 @@ from pathlib import Path
 from bibtexparser.entrypoint import parse_string
 from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, Entry
 
+from publist.build.pipeline import CONTAINER_TYPES, LoadedBibliography, load_bibliography
 from publist.errors import BibFileError, PublistError
-from publist.exporters import FORMATS, markdown, render
-from publist.publications import CONTAINER_TYPES, LoadedBibliography, load_bibliography
+from publist.output import FORMATS, markdown, render
 
 SUFFIXES = (".bib", ".bib.gz")
 

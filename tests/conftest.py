@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import requests
 
-from publist.arxiv import ArxivClient, ArxivSettings
+from publist.sources.arxiv.client import ArxivClient, ArxivSettings
 from tests.arxiv_server import FakeArxiv, FakeTime
 
 # ============================================================================================

@@ -18,7 +18,8 @@ import requests
 from hypothesis import given
 from hypothesis import strategies as st
 
-from publist.arxiv import (
+from publist.errors import ArxivError, ExitCode, UsageError
+from publist.sources.arxiv.client import (
     DEFAULT_BASE_URL,
     OLD_ARCHIVES,
     USER_AGENT,
@@ -33,8 +34,7 @@ from publist.arxiv import (
     parse_retry_after,
     read_cached_records,
 )
-from publist.arxiv_cache import CACHE_FILE_NAME, DAY, default_cache_dir
-from publist.errors import ArxivError, ExitCode, UsageError
+from publist.sources.cache import CACHE_FILE_NAME, DAY, default_cache_dir
 from tests.arxiv_server import (
     ARXIV,
     ATOM,

@@ -5,9 +5,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from publist.bibfile import parse
+from publist.bibtex.parse import parse
+from publist.build.pipeline import build
 from publist.config import Config
-from publist.publications import build
 from tests.helpers import load_script
 
 bench = load_script("bench")

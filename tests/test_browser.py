@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Dialog, Page, Route, sync_playwright
 
-from publist.export import export
-from publist.publications import LoadedBibliography, load_bibliography
+from publist.build.pipeline import LoadedBibliography, load_bibliography
+from publist.output.export import export
 from tests.helpers import BUNDLED_BIB, BUNDLED_CONFIG, DATA
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from publist.bibfile import parse
+from publist.bibtex.parse import parse
+from publist.build.pipeline import build
 from publist.config import Config, parse_config
 from publist.model import Category
-from publist.publications import build
 
 
 def _build(body: str, config: Config | None = None) -> tuple[dict[str, Category], list[str]]:

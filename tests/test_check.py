@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from publist.check import (
+from publist.build.pipeline import load_bibliography
+from publist.model import Diagnostic, Severity
+from publist.views.check import (
     SEVERITIES,
     CheckReport,
     check,
@@ -17,8 +19,6 @@ from publist.check import (
     report_json,
     summary,
 )
-from publist.model import Diagnostic, Severity
-from publist.publications import load_bibliography
 from tests.helpers import BUNDLED_BIB, BUNDLED_CONFIG, DATA
 
 PROBLEMS_BIB = DATA / "problems.bib"

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from publist.arxiv import ArxivId, ArxivRecord
-from publist.arxiv_cache import JsonCache
-from publist.check import check_file, format_finding
+from publist.sources.arxiv.client import ArxivId, ArxivRecord
+from publist.sources.cache import JsonCache
+from publist.views.check import check_file, format_finding
 from tests.golden import GOLDEN_DIR
 from tests.helpers import BUNDLED_BIB, BUNDLED_CONFIG, DATA, ROOT, run_cli
 

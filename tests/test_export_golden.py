@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from publist.build.pipeline import load_bibliography
 from publist.config import load_config
-from publist.exporters import FORMATS, render
-from publist.publications import load_bibliography
+from publist.output import FORMATS, render
 from tests.golden import assert_golden
 from tests.helpers import BUNDLED_BIB, BUNDLED_CONFIG, EDGE_BIB, EDGE_CONFIG
 

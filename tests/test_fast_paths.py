@@ -17,11 +17,14 @@ from bibtexparser.middlewares.names import split_multiple_persons_names
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from publist import arxiv_ids, links
-from publist.bibfile import MONTH_MACROS, _LineMap, _Locator, evaluate, parse, split_names
-from publist.exporters.markdown import escape
-from publist.links import split_urls
-from publist.markup import CONTROL, Inline, Text, _end_sentence, plain
+from publist.bibtex import arxiv_ids, links
+from publist.bibtex.links import split_urls
+from publist.bibtex.names import split_names
+from publist.bibtex.parse import _LineMap, _Locator, parse
+from publist.bibtex.values import MONTH_MACROS, evaluate
+from publist.build.control import CONTROL
+from publist.build.markup import Inline, Text, _end_sentence, plain
+from publist.output.markdown import escape
 
 STRINGS = {"tug": "TUGboat", "ack": "N. H. F. Beebe"}
 

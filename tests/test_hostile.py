@@ -17,14 +17,14 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from rich.console import Console
 
-from publist.bibfile import parse
+from publist.bibtex.links import is_safe_url, split_urls
+from publist.bibtex.parse import parse
+from publist.build.pipeline import LoadedBibliography, build, load_bibliography
 from publist.config import Config, load_config
-from publist.exporters import render
-from publist.links import is_safe_url, split_urls
+from publist.enrich.sync import EntryUpdate, FieldChange, Notice, SyncPlan
 from publist.model import Category
-from publist.publications import LoadedBibliography, build, load_bibliography
-from publist.sync import EntryUpdate, FieldChange, Notice, SyncPlan
-from publist.sync_report import changes_table, notices_table
+from publist.output import render
+from publist.views.sync_report import changes_table, notices_table
 from tests.helpers import DATA, ROOT, run_cli
 
 HOSTILE_BIB = DATA / "hostile.bib"

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from publist.embed import END_MARKER, START_MARKER
 from publist.errors import ExitCode, UsageError
-from publist.export import export
+from publist.output.document import END_MARKER, START_MARKER
+from publist.output.export import export
 from tests.golden import GOLDEN_DIR
 from tests.helpers import BUNDLED_BIB, run_cli
 

@@ -9,7 +9,7 @@ from pylatexenc.latex2text import _defaultspecs
 from pylatexenc.latex2text import get_default_latex_context_db as text_context
 from pylatexenc.latexwalker import get_default_latex_context_db as parser_context
 
-from publist import latex
+from publist.bibtex import latex
 
 # Pieces of real bibliography fields, and pieces that trip parsers up.
 FRAGMENTS = [

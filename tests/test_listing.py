@@ -10,10 +10,13 @@ from typing import Any
 
 import pytest
 
-from publist.arxiv import ArxivId, ArxivRecord
-from publist.arxiv_cache import CACHE_FILE_NAME, JsonCache
+from publist.build.pipeline import load_bibliography
+from publist.build.query import Filters
 from publist.errors import NotFoundError, UsageError
-from publist.listing import (
+from publist.model import Category
+from publist.sources.arxiv.client import ArxivId, ArxivRecord
+from publist.sources.cache import CACHE_FILE_NAME, JsonCache
+from publist.views.listing import (
     find_item,
     item_json,
     list_publications,
@@ -21,10 +24,7 @@ from publist.listing import (
     show_publication,
     shown_json,
 )
-from publist.model import Category
-from publist.publications import load_bibliography
-from publist.query import Filters
-from publist.stale import ArxivEvidence
+from publist.views.stale import ArxivEvidence
 from tests.helpers import BUNDLED_BIB, BUNDLED_CONFIG, EDGE_BIB, EDGE_CONFIG
 
 BUNDLED = load_bibliography(BUNDLED_BIB, config_path=BUNDLED_CONFIG)

@@ -6,12 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from publist.bibfile import evaluate, parse
+from publist.bibtex.latex import to_text
+from publist.bibtex.parse import parse
+from publist.bibtex.values import evaluate
+from publist.build.pipeline import build
 from publist.config import Config, parse_config
 from publist.errors import ConfigError
-from publist.latex import to_text
 from publist.model import Category, Severity
-from publist.publications import build
 
 
 @pytest.mark.parametrize(
@@ -105,7 +106,7 @@ def test_string_macros_resolve_in_order() -> None:
 
 
 def test_bom_is_not_an_entry(tmp_path: Path) -> None:
-    from publist.bibfile import load
+    from publist.bibtex.parse import load
 
     bib = tmp_path / "bom.bib"
     bib.write_bytes(b"\xef\xbb\xbf@misc{k, title={T}, year=2020}\n")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from publist.names import OwnerMatcher, extract_marks, parse_authors
+from publist.bibtex.names import extract_marks, parse_authors
+from publist.build.owner import OwnerMatcher
 
 OWNER = OwnerMatcher.from_names(["Qingyu Song", "宋庆禹"])
 WITH_INITIALS = OwnerMatcher.from_names(["Qingyu Song"], match_initials=True)

@@ -13,14 +13,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from publist import bibfile
+from publist.bibtex import parse as bibfile  # the parser module: parse() and load()
+from publist.bibtex.links import is_safe_url
+from publist.build.control import CONTROL
+from publist.build.markup import format_entry, plain
+from publist.build.pipeline import build
 from publist.config import Config
 from publist.errors import BibFileError
-from publist.exporters import render
-from publist.links import is_safe_url
-from publist.markup import CONTROL, format_entry, plain
 from publist.model import Author, Bibliography, Category, Item, Link, Publication, Section
-from publist.publications import build
+from publist.output import render
 
 OWNER = Author(first="Qingyu", von="", last="Song", jr="", is_owner=True)
 CONFIG = Config(owner_names=("Qingyu Song",))

@@ -9,11 +9,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from publist.build.pipeline import load_bibliography
+from publist.build.query import Filters, matches_search, parse_category, select
+from publist.build.textfold import fold_words as fold
 from publist.errors import UsageError
 from publist.model import Author, Category, Publication
-from publist.publications import load_bibliography
-from publist.query import Filters, matches_search, parse_category, select
-from publist.textfold import fold_words as fold
 from tests.helpers import BUNDLED_BIB, BUNDLED_CONFIG
 
 LOADED = load_bibliography(BUNDLED_BIB, config_path=BUNDLED_CONFIG)

@@ -7,12 +7,12 @@ from typing import Any
 
 import pytest
 
-from publist.arxiv_ids import find_arxiv_id
-from publist.bibfile import parse
+from publist.bibtex.arxiv_ids import find_arxiv_id
+from publist.bibtex.latex import to_text
+from publist.bibtex.parse import parse
+from publist.build.pipeline import LoadedBibliography, build, load_bibliography
 from publist.config import Config
-from publist.latex import to_text
 from publist.model import Publication
-from publist.publications import LoadedBibliography, build, load_bibliography
 from tests.helpers import DATA, load_script
 
 CASES = DATA / "realworld_cases.bib"

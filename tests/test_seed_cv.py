@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from publist.export import export
+from publist.output.export import export
 from tests.helpers import BUNDLED_BIB, DATA
 
 ENTRY = re.compile(r"^- ([ACW]\d+)\. (.*)$")

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from publist.arxiv_ids import posted_year_month
+from publist.bibtex.arxiv_ids import posted_year_month
 from publist.model import Category, Publication
-from publist.stale import ArxivEvidence, months_between, posted_month, stale_reason
+from publist.views.stale import ArxivEvidence, months_between, posted_month, stale_reason
 
 TODAY = date(2026, 3, 15)
 

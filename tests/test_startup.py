@@ -36,7 +36,7 @@ def _imported(
 def test_export_of_the_bundled_file_imports_only_what_it_needs(fmt: str) -> None:
     modules, done = _imported("export", "--format", fmt, "-b", str(ROOT / "publications.bib"))
     assert done.returncode == 0, done.stderr.decode()
-    assert "publist.exporters" in modules  # the measurement saw the export itself
+    assert "publist.output" in modules  # the measurement saw the export itself
     assert bench.unneeded_for_export(modules) == []
 
 
@@ -49,7 +49,7 @@ def test_export_with_problems_prints_them_without_rich() -> None:
         if line.startswith(("warning: ", "error: "))
     ]
     assert warnings, "edge.bib has problems that must be reported"
-    assert "publist.exporters" in modules
+    assert "publist.output" in modules
     assert bench.unneeded_for_export(modules) == []
 
 
@@ -60,7 +60,7 @@ def test_export_to_a_file_reports_where_without_rich(tmp_path: Path) -> None:
     assert f"wrote md to {target}" in done.stderr.decode()
     golden = (ROOT / "tests" / "golden" / "bundled.md").read_text(encoding="utf-8")
     assert target.read_text(encoding="utf-8") == golden
-    assert "publist.exporters" in modules
+    assert "publist.output" in modules
     assert bench.unneeded_for_export(modules) == []
 
 
@@ -70,8 +70,16 @@ def test_list_stale_reads_the_sync_cache_without_the_network_client(tmp_path: Pa
         "list", "--stale", "-b", str(ROOT / "publications.bib"), extra_env=env_cache
     )
     assert done.returncode == 0, done.stderr.decode()
-    assert "publist.arxiv_records" in modules
-    network = ("requests", "urllib3", "http.client", "xml", "defusedxml", "publist.arxiv")
+    assert "publist.sources.arxiv.records" in modules
+    network = (
+        "requests",
+        "urllib3",
+        "http.client",
+        "xml",
+        "defusedxml",
+        "publist.sources.arxiv.client",
+        "publist.sources.http",
+    )
     assert [
         m for m in modules if m in network or m.startswith(tuple(n + "." for n in network))
     ] == []

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from publist.arxiv import ArxivClient, FetchResult
-from publist.bibfile import parse
+from publist.bibtex.parse import parse
+from publist.enrich.sync import sync
 from publist.errors import ArxivError, ExitCode, InputError
-from publist.sync import sync
+from publist.sources.arxiv.client import ArxivClient, FetchResult
 from tests.arxiv_server import FakeArxiv, Fault, Paper
 from tests.helpers import BUNDLED_BIB, BUNDLED_CONFIG, run_cli
 

@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from rich.cells import cell_len
 from rich.console import Console, RenderableType
 
-from publist.listing import list_publications, show_publication
 from publist.model import Author, Item
-from publist.table import authors_text, build_detail, build_table, initials_name
+from publist.views.listing import list_publications, show_publication
+from publist.views.table import authors_text, build_detail, build_table, initials_name
 from tests.golden import assert_golden
 from tests.helpers import BUNDLED_BIB, BUNDLED_CONFIG, DATA, EDGE_BIB, EDGE_CONFIG, ROOT
 

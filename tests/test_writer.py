@@ -7,8 +7,10 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from publist.bibfile import parse, rewrite_entry, splice
-from publist.latex import to_bibtex, to_text
+from publist.bibtex.edit import rewrite_entry, splice
+from publist.bibtex.encode import to_bibtex
+from publist.bibtex.latex import to_text
+from publist.bibtex.parse import parse
 from tests.helpers import BUNDLED_BIB
 
 

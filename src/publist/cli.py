@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn, cast
 import typer
 
 from publist import __version__
+from publist.build.control import drop_control
 from publist.errors import ExitCode, PublistError, StrictModeError
-from publist.markup import drop_control
 from publist.model import Diagnostic
 
 if TYPE_CHECKING:
@@ -207,7 +207,7 @@ def export(
     encoding: EncodingOption = "utf-8",
 ) -> None:
     """Export the publication lists as Markdown, HTML or plain text."""
-    from publist.export import export as run_export
+    from publist.output.export import export as run_export
 
     with _errors():
         result = run_export(
@@ -280,9 +280,9 @@ def list_command(
     encoding: EncodingOption = "utf-8",
 ) -> None:
     """Show the publications as a table; filter by category, year, text or staleness."""
-    from publist.listing import list_publications, listing_json
-    from publist.query import Filters, parse_category
-    from publist.table import build_table
+    from publist.build.query import Filters, parse_category
+    from publist.views.listing import list_publications, listing_json
+    from publist.views.table import build_table
 
     with _errors():
         filters = Filters(
@@ -325,8 +325,8 @@ def show(
     encoding: EncodingOption = "utf-8",
 ) -> None:
     """Show one entry in full: fields, links, category rule and where it is in the file."""
-    from publist.listing import show_publication, shown_json
-    from publist.table import build_detail
+    from publist.views.listing import show_publication, shown_json
+    from publist.views.table import build_detail
 
     with _errors():
         entry = show_publication(bib, key_or_label, config_path=config, encoding=encoding)
@@ -349,8 +349,8 @@ def check(
     encoding: EncodingOption = "utf-8",
 ) -> None:
     """Lint the bib for CI: exit 1 on errors (with --strict on warnings too), else 0."""
-    from publist.check import check_file, format_finding, report_json, summary
     from publist.model import Severity
+    from publist.views.check import check_file, format_finding, report_json, summary
 
     with _errors():
         report = check_file(bib, config_path=config, encoding=encoding)
@@ -412,9 +412,9 @@ def sync(
     encoding: EncodingOption = "utf-8",
 ) -> None:
     """Refresh the arXiv entries of the bib from the arXiv API."""
-    from publist.arxiv import ArxivSettings
-    from publist.sync import sync as run_sync
-    from publist.sync_report import changes_table, notices_table
+    from publist.enrich.sync import sync as run_sync
+    from publist.sources.arxiv.client import ArxivSettings
+    from publist.views.sync_report import changes_table, notices_table
 
     with _errors():
         settings = ArxivSettings.from_env(base_url=api_url, delay=delay)

@@ -137,7 +137,7 @@ class Publication:
         """The abstract as Unicode text (decoded on each use)."""
         if not self.abstract_latex:
             return ""
-        from publist.latex import to_text  # the model stays importable without the decoder
+        from publist.bibtex.latex import to_text  # the model stays importable without the decoder
 
         return to_text(self.abstract_latex)
 

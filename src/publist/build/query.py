@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from publist.errors import UsageError
 from publist.model import CATEGORY_NAMES, Category, Item, Publication
-from publist.textfold import fold_words as fold
+from publist.build.textfold import fold_words as fold
 
 
 def parse_category(name: str) -> Category:

@@ -6,9 +6,10 @@ import re
 from collections.abc import Iterable
 from html import escape
 
+from publist.bibtex.links import is_safe_url
+from publist.build.control import drop_control
+from publist.build.markup import Inline, Strong, format_entry
 from publist.config import Config
-from publist.links import is_safe_url
-from publist.markup import Inline, Strong, drop_control, format_entry
 from publist.model import Bibliography, Item
 
 _NOT_ID = re.compile(r"\s+")

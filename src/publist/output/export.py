@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from publist.bibfile import atomic_write, read_source
-from publist.embed import replace_between_markers
+from publist.bibtex.source import read_source
+from publist.build.pipeline import load_bibliography
 from publist.errors import StrictModeError, UsageError
-from publist.exporters import render, resolve_format
+from publist.fsio import atomic_write
 from publist.model import Diagnostic
-from publist.publications import load_bibliography
+from publist.output import render, resolve_format
+from publist.output.document import replace_between_markers
 
 
 @dataclass(frozen=True, slots=True)

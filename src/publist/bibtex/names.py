@@ -1,17 +1,81 @@
-"""Author names: split BibTeX name lists, decode them, and recognise the owner's spellings."""
+"""Author names: split BibTeX name lists by BibTeX's rules, find marks, decode to Unicode."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import Protocol
 
-from publist.bibfile import NameSplitError, split_name, split_names
-from publist.latex import to_text
+from bibtexparser.middlewares.names import (
+    InvalidNameError,
+    parse_single_name_into_parts,
+    split_multiple_persons_names,
+)
+
+from publist.bibtex.latex import to_text
 from publist.model import Author
-from publist.textfold import fold as _fold
-from publist.textfold import fold_words
+
+# BibTeX's name separator: "and" in any case between runs of space, tab, CR or LF ("~" binds).
+# A match starts only where a run of whitespace starts: tried from inside a long run, the
+# pattern would rescan the rest of it at every position (quadratic time).
+_NAME_SEPARATOR = re.compile(r"(?<![ \t\r\n])[ \t\r\n]+[aA][nN][dD][ \t\r\n]+")
+_NAME_SEPARATOR_OR_BRACE = re.compile(r"[{}]|(?<![ \t\r\n])[ \t\r\n]+[aA][nN][dD][ \t\r\n]+")
+
+
+class NameSplitError(ValueError):
+    """A name that BibTeX's rules cannot split (for example too many commas)."""
+
+
+def split_names(value: str) -> list[str]:
+    """Split a name list on top-level ``and``."""
+    if "\\" in value:
+        # An escape can hide a space or a brace; bibtexparser's scanner knows them.
+        names = split_multiple_persons_names(value)
+    else:
+        names = _split_unescaped_names(value.strip(" \r\n\t"))
+    return [name for name in names if name.strip()]
+
+
+def _split_unescaped_names(value: str) -> list[str]:
+    """``split_multiple_persons_names`` for a value without backslashes, by regex.
+
+    Only separators and braces are visited instead of every character (a property test
+    compares the two); an "and" inside braces ("{Simon and Schuster}") does not separate.
+    """
+    if not value:
+        return []
+    if "{" not in value and "}" not in value:
+        return _NAME_SEPARATOR.split(value)
+    names: list[str] = []
+    start = 0
+    depth = 0
+    for mark in _NAME_SEPARATOR_OR_BRACE.finditer(value):
+        piece = mark.group()
+        if piece == "{":
+            depth += 1
+        elif piece == "}":
+            depth = max(depth - 1, 0)  # BibTeX ignores a stray closing brace
+        elif depth == 0 and not value.startswith("}", mark.end()):
+            # (A closing brace right after " and " cancels it in bibtexparser's scanner.)
+            names.append(value[start : mark.start()])
+            start = mark.end()
+    names.append(value[start:])
+    return names
+
+
+def split_name(name: str) -> tuple[str, str, str, str]:
+    """Split one name into (first, von, last, jr) by BibTeX's rules."""
+    try:
+        parts = parse_single_name_into_parts(name, strict=True)
+    except InvalidNameError as exc:
+        raise NameSplitError(str(exc)) from None
+    return (
+        " ".join(parts.first),
+        " ".join(parts.von),
+        " ".join(parts.last),
+        " ".join(parts.jr),
+    )
+
 
 # Marks authors attach to their names: equal contribution, corresponding author, and kin.
 MARK_CHARS = "*†‡§¶#"
@@ -33,44 +97,17 @@ _MARK_MACROS = {
 }
 _MARK_TOKEN = re.compile(r"\\[a-zA-Z]+|\S")
 _BARE_MARK_MACRO = re.compile(r"\\(?:dagger|dag|textdagger|ddagger|ddag|textdaggerdbl)\b(?:\{\})?")
-_INITIAL_SEPARATORS = re.compile(r"[\s.\-]+")
 
 
-@dataclass(frozen=True, slots=True)
-class OwnerMatcher:
-    """Recognises the owner's name in any spelling the config lists."""
-
-    keys: frozenset[tuple[str, str]]
-    initials: frozenset[tuple[str, str]]
-    match_initials: bool
-
-    @classmethod
-    def from_names(cls, names: Iterable[str], *, match_initials: bool = False) -> OwnerMatcher:
-        """Build a matcher from the owner's name variants (``Qingyu Song``, ``宋庆禹``)."""
-        keys: set[tuple[str, str]] = set()
-        initials: set[tuple[str, str]] = set()
-        for name in names:
-            (first, von, last, jr), _ = _split_or_whole(name)
-            author = _decoded(first, von, last, jr)
-            keys.add(_name_key(author.first, author.von, author.last))
-            # "{Qingyu Song}" is one brace-protected token to BibTeX: match it as a whole.
-            # Word by word, so "{Qing Yusong}" still differs from "Qingyu Song".
-            keys.add(("", fold_words(f"{author.first} {author.von} {author.last}")))
-            initials.add((_initials(author.first), _last_key(author)))
-        return cls(frozenset(keys), frozenset(initials), match_initials)
+class OwnerTest(Protocol):
+    """Tells whether an author is the owner (:class:`publist.build.owner.OwnerMatcher` does)."""
 
     def matches(self, author: Author) -> bool:
         """True when ``author`` is the owner."""
-        if not self.keys:
-            return False
-        if _name_key(author.first, author.von, author.last) in self.keys:
-            return True
-        if self.match_initials and _is_initials_only(author.first):
-            return (_initials(author.first), _last_key(author)) in self.initials
-        return False
+        ...
 
 
-def parse_authors(value: str, owner: OwnerMatcher | None = None) -> tuple[list[Author], list[str]]:
+def parse_authors(value: str, owner: OwnerTest | None = None) -> tuple[list[Author], list[str]]:
     """Split and decode a BibTeX name list; returns the authors and any problems found."""
     authors: list[Author] = []
     problems: list[str] = []
@@ -99,12 +136,12 @@ def _split(value: str) -> tuple[str, ...]:
 def _parse_name(raw: str) -> tuple[Author, str | None]:
     """One name of a list, decoded, and the problem splitting it; names repeat, so cached."""
     stripped, marks = extract_marks(raw)
-    (first, von, last, jr), error = _split_or_whole(stripped)
+    (first, von, last, jr), error = split_or_whole(stripped)
     problem = f"cannot split name {raw.strip()!r}: {error}" if error is not None else None
-    return _decoded(first, von, last, jr, marks=marks), problem
+    return decode_name(first, von, last, jr, marks=marks), problem
 
 
-def _split_or_whole(name: str) -> tuple[tuple[str, str, str, str], str | None]:
+def split_or_whole(name: str) -> tuple[tuple[str, str, str, str], str | None]:
     """BibTeX's (first, von, last, jr) of ``name``; one it cannot split is all last name."""
     try:
         return split_name(name), None
@@ -172,34 +209,5 @@ def _skip_spaces(text: str, end: int) -> int:
     return end
 
 
-def _decoded(first: str, von: str, last: str, jr: str, *, marks: str = "") -> Author:
+def decode_name(first: str, von: str, last: str, jr: str, *, marks: str = "") -> Author:
     return Author(to_text(first), to_text(von), to_text(last), to_text(jr), marks)
-
-
-def _last_key(author: Author) -> str:
-    return _fold(f"{author.von} {author.last}")
-
-
-# Every author of every entry is compared with the owner, and the same names come back entry
-# after entry: the folded keys are computed once per spelling.
-@lru_cache(maxsize=16384)
-def _name_key(first: str, von: str, last: str) -> tuple[str, str]:
-    # Only the exact (given, family) pair matches: joining the parts would let "Qing Yusong"
-    # pass for "Qingyu Song". A name without a given part (CJK "宋庆禹", or a whole name in
-    # braces, "{Qingyu Song}") is compared word by word.
-    if not first:
-        return ("", fold_words(f"{von} {last}"))
-    return (_fold(first), _fold(f"{von} {last}"))
-
-
-@lru_cache(maxsize=4096)
-def _initials(first: str) -> str:
-    return "".join(
-        folded[:1] for part in _INITIAL_SEPARATORS.split(first) if (folded := _fold(part))
-    )
-
-
-@lru_cache(maxsize=4096)
-def _is_initials_only(first: str) -> bool:
-    parts = [p for p in _INITIAL_SEPARATORS.split(first) if p]
-    return bool(parts) and all(len(_fold(p)) == 1 for p in parts)

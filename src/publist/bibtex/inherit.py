@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 
-from publist.bibfile import RawEntry, SourceDocument
+from publist.bibtex.parse import RawEntry, SourceDocument
 from publist.model import Diagnostic, Severity
 
 # biblatex's \noinherit list for all types, and publist's per-work fields.

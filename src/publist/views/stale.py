@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Protocol
 
-from publist.arxiv_ids import posted_year_month
+from publist.bibtex.arxiv_ids import posted_year_month
 from publist.model import Category, Publication
 
 

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
-from publist.bibfile import RawEntry
+from publist.bibtex.parse import RawEntry
+from publist.build.pipeline import LoadedBibliography, load_bibliography
+from publist.build.textfold import fold_words as fold
 from publist.model import Category, Diagnostic, Publication, Severity
-from publist.publications import LoadedBibliography, load_bibliography
-from publist.textfold import fold_words as fold
 
 _E = Severity.ERROR
 _W = Severity.WARNING

@@ -12,8 +12,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from publist.arxiv_cache import JsonCache, default_cache_dir
-from publist.arxiv_ids import ArxivId
+from publist.bibtex.arxiv_ids import ArxivId
+from publist.sources.cache import JsonCache, default_cache_dir
 
 
 @dataclass(frozen=True, slots=True)

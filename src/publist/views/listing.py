@@ -11,11 +11,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from publist.build.pipeline import LoadedBibliography, load_bibliography
+from publist.build.query import Filters, select
 from publist.errors import NotFoundError, UsageError
 from publist.model import Author, Bibliography, Diagnostic, Item, Publication
-from publist.publications import LoadedBibliography, load_bibliography
-from publist.query import Filters, select
-from publist.stale import ArxivEvidence, stale_reason
+from publist.views.stale import ArxivEvidence, stale_reason
 
 _LABEL = re.compile(r"([A-Za-z]+)(\d+)")
 _DIGITS = "0123456789"
@@ -91,7 +91,7 @@ def list_publications(
 
 def _cached_records() -> Mapping[str, ArxivEvidence]:
     # Imported here: only --stale reads the sync cache.
-    from publist.arxiv_records import read_cached_records
+    from publist.sources.arxiv.records import read_cached_records
 
     return read_cached_records()
 

@@ -17,8 +17,8 @@ from typing import Any
 
 import platformdirs
 
-from publist.bibfile import atomic_write
 from publist.errors import OutputError
+from publist.fsio import atomic_write
 
 CACHE_ENV = "PUBLIST_CACHE_DIR"
 CACHE_FILE_NAME = "arxiv.json"

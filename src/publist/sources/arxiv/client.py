@@ -37,10 +37,10 @@ import defusedxml.ElementTree as SafeET
 import requests
 
 from publist import __version__
-from publist.arxiv_cache import DAY, JsonCache, default_cache_dir
-from publist.arxiv_ids import OLD_ARCHIVES, ArxivId, find_arxiv_id, normalize_arxiv_id
-from publist.arxiv_records import ArxivRecord, read_cached_records, record_from_cache
+from publist.bibtex.arxiv_ids import OLD_ARCHIVES, ArxivId, find_arxiv_id, normalize_arxiv_id
 from publist.errors import ArxivError, UsageError
+from publist.sources.arxiv.records import ArxivRecord, read_cached_records, record_from_cache
+from publist.sources.cache import DAY, JsonCache, default_cache_dir
 
 __all__ = [
     "DEFAULT_BASE_URL",

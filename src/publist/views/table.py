@@ -13,7 +13,7 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
-from publist.markup import format_entry, plain
+from publist.build.markup import format_entry, plain
 from publist.model import Author, Diagnostic, Item, Publication, Severity
 
 LABEL = "bold cyan"

@@ -10,7 +10,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from publist.links import split_urls
+from publist.bibtex.links import split_urls
 
 __all__ = ["ARXIV_ID_FIELDS", "OLD_ARCHIVES", "ArxivId", "find_arxiv_id", "normalize_arxiv_id"]
 

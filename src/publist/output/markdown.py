@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from publist.build.control import drop_control
+from publist.build.markup import Inline, Strong, format_entry
 from publist.config import Config
-from publist.markup import Inline, Strong, drop_control, format_entry
 from publist.model import Bibliography
 
 # Characters that start Markdown syntax inline (emphasis, links, code, HTML, tables, strike).

@@ -5,8 +5,8 @@ from __future__ import annotations
 from rich.table import Table
 from rich.text import Text
 
-from publist.markup import drop_control
-from publist.sync import SyncPlan
+from publist.build.control import drop_control
+from publist.enrich.sync import SyncPlan
 
 _LONG = 70
 

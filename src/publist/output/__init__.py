@@ -8,8 +8,8 @@ from types import MappingProxyType
 
 from publist.config import Config
 from publist.errors import UsageError
-from publist.exporters import html, markdown, text
 from publist.model import Bibliography
+from publist.output import html, markdown, text
 
 FORMATS: MappingProxyType[str, Callable[..., str]] = MappingProxyType(
     {"md": markdown.render, "html": html.render, "text": text.render}

@@ -13,22 +13,17 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from publist.arxiv import ArxivClient, ArxivId, ArxivRecord, ArxivSettings
-from publist.bibfile import (
-    MONTH_MACROS,
-    RawEntry,
-    SourceDocument,
-    rewrite_entry,
-    splice,
-    split_names,
-    write_back,
-)
+from publist.bibtex.edit import rewrite_entry, splice, write_back
+from publist.bibtex.encode import to_bibtex
+from publist.bibtex.latex import to_text
+from publist.bibtex.names import parse_authors, split_names
+from publist.bibtex.parse import RawEntry, SourceDocument
+from publist.bibtex.values import MONTH_MACROS, parse_month
+from publist.build.pipeline import LoadedBibliography, load_bibliography
+from publist.build.textfold import fold
 from publist.errors import InputError
-from publist.latex import to_bibtex, to_text
 from publist.model import Category, Diagnostic, Publication
-from publist.names import parse_authors
-from publist.publications import LoadedBibliography, load_bibliography, parse_month
-from publist.textfold import fold
+from publist.sources.arxiv.client import ArxivClient, ArxivId, ArxivRecord, ArxivSettings
 
 OPT_OUT_FIELD = "publist_sync"
 _OPT_OUT_VALUES = {"false", "no", "off", "0", "never"}

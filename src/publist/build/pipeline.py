@@ -7,48 +7,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from publist import bibfile, crossref
-from publist.arxiv_ids import ARXIV_ID_FIELDS, find_arxiv_id
-from publist.bibfile import RawEntry, SourceDocument
-from publist.categorize import categorize, group_and_number
+from publist.bibtex.arxiv_ids import ARXIV_ID_FIELDS, find_arxiv_id
+from publist.bibtex.inherit import resolve as resolve_inheritance
+from publist.bibtex.parse import RawEntry, SourceDocument, load
+from publist.bibtex.values import evaluate, parse_month
+from publist.build.categorize import categorize, group_and_number
 from publist.config import Config, load_config
-from publist.latex import to_text
-from publist.links import bare_doi, collect_links
+from publist.bibtex.latex import to_text
+from publist.bibtex.links import bare_doi, collect_links
 from publist.model import Author, Bibliography, Diagnostic, Publication, Severity
-from publist.names import OwnerMatcher, parse_authors
+from publist.build.owner import OwnerMatcher
+from publist.bibtex.names import parse_authors
 
 # biblatex: "@xdata entries hold data which may be inherited by other entries"; never listed.
 CONTAINER_TYPES = frozenset({"xdata"})
 _YEAR = re.compile(r"\b(\d{4})\b")
-# The BibTeX macros (jan ... dec), the full names and "sept".
-_MONTH_NAMES = {
-    **{name: int(number) for name, number in bibfile.MONTH_MACROS.items()},
-    **{
-        name: number
-        for number, name in enumerate(
-            (
-                "january",
-                "february",
-                "march",
-                "april",
-                "may",
-                "june",
-                "july",
-                "august",
-                "september",
-                "october",
-                "november",
-                "december",
-            ),
-            start=1,
-        )
-    },
-    "sept": 9,
-}
-_MONTH_NUMBER = re.compile(r"[0-9]{1,2}")
-_MONTH_HEAD = re.compile(r"([0-9]{1,2}|[a-z]+)\.?\s*[~/,\-–—\\\s]")
-
-
 @dataclass(frozen=True, slots=True)
 class LoadedBibliography:
     """The result of the pipeline: the source document, the read model and the lists."""
@@ -73,7 +46,7 @@ def load_bibliography(
 ) -> LoadedBibliography:
     """Load, decode, categorize and number: the one pipeline every command starts with."""
     config = load_config(config_path, bib_path=bib_path)
-    document = bibfile.load(bib_path, encoding=encoding)
+    document = load(bib_path, encoding=encoding)
     return build(document, config)
 
 
@@ -81,7 +54,7 @@ def build(document: SourceDocument, config: Config) -> LoadedBibliography:
     """Turn a parsed document into numbered lists; every problem becomes a diagnostic."""
     owner = OwnerMatcher.from_names(config.owner_names, match_initials=config.match_initials)
     diagnostics = list(document.diagnostics)
-    entries, inheritance_problems = crossref.resolve(document)
+    entries, inheritance_problems = resolve_inheritance(document)
     diagnostics.extend(inheritance_problems)
     publications = []
     for entry in entries:
@@ -128,7 +101,7 @@ def to_publication(
             return ""
         value = evaluated.get(name)
         if value is None:
-            value = evaluated[name] = bibfile.evaluate(written, strings)
+            value = evaluated[name] = evaluate(written, strings)
         return value
 
     def text(name: str) -> str:
@@ -241,19 +214,5 @@ def _parse_year(value: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def parse_month(value: str) -> int | None:
-    """The month number of a ``month`` value (``jan``, ``January``, ``Sept.``, ``6``), or None."""
-    cleaned = value.strip().strip(".").lower()
-    if not cleaned:
-        return None
-    if _MONTH_NUMBER.fullmatch(cleaned):
-        number = int(cleaned)
-        return number if 1 <= number <= 12 else None
-    if cleaned in _MONTH_NAMES:
-        return _MONTH_NAMES[cleaned]
-    # "oct # {~1}", "4-5", "jun # {/} # jul": a day or a range after the month; sort by its start.
-    head = _MONTH_HEAD.match(cleaned)
-    return parse_month(head.group(1)) if head else None
 
-
-__all__ = ["LoadedBibliography", "build", "load_bibliography", "parse_month", "to_publication"]
+__all__ = ["LoadedBibliography", "build", "load_bibliography", "to_publication"]

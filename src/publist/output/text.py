@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from publist.build.markup import format_entry, plain
 from publist.config import Config
-from publist.markup import format_entry, plain
 from publist.model import Bibliography
 
 
