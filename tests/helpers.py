@@ -1,16 +1,19 @@
-"""Shared test helpers: paths to the bundled files and a CLI runner."""
+"""Shared test helpers: paths to the bundled files, a CLI runner and arXiv test helpers."""
 
 from __future__ import annotations
 
 import importlib.util
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import ModuleType
 
 from typer.testing import CliRunner, Result
 
+from publist.bibtex.arxiv_ids import ArxivId, normalize_arxiv_id
 from publist.cli import app
+from publist.sources.arxiv.client import ArxivClient
+from tests.arxiv_server import Paper
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -36,3 +39,32 @@ def load_script(name: str) -> ModuleType:
     sys.modules[name] = module  # dataclasses look their module up while being defined
     spec.loader.exec_module(module)
     return module
+
+
+# arXiv: the ``make_arxiv_client`` fixture's type, an id parser and a sample paper.
+
+
+MakeClient = Callable[..., ArxivClient]
+
+
+def ids(*texts: str) -> list[ArxivId]:
+    """Parse ids that must be valid."""
+    parsed = [normalize_arxiv_id(t) for t in texts]
+    assert all(p is not None for p in parsed), texts
+    return [p for p in parsed if p is not None]
+
+
+PAPER = Paper(
+    base="2501.18092",
+    version=3,
+    title="Sparse Attention for Long Sequences",
+    authors=("Zoë Çelik", "J. Doe"),
+    summary="We study $O(n)$ attention & <more>.",
+    published="2025-01-30T12:00:00Z",
+    updated="2025-03-01T00:00:00Z",
+    dois=("10.1000/a", "10.1000/b"),
+    journal_ref="NeurIPS 2025",
+    comment="12 pages",
+    primary_category="cs.LG",
+    categories=("cs.CL", "cs.LG"),
+)

@@ -1,4 +1,5 @@
-"""Smoke test of scripts/bench.py: the generator and one tiny timing (no timing assertions)."""
+"""Smoke test of the bench (scripts/bench*.py): the generator and one tiny timing (no timing
+assertions)."""
 
 from __future__ import annotations
 
@@ -11,12 +12,14 @@ from publist.config import Config
 from tests.helpers import load_script
 
 bench = load_script("bench")
+bench_generate = load_script("bench_generate")
+bench_measure = load_script("bench_measure")
 
 
 def test_generator_is_deterministic_and_parses_cleanly(tmp_path: Path) -> None:
-    text = bench.generate_bib(60)
-    assert text == bench.generate_bib(60)
-    assert text != bench.generate_bib(60, seed=1)
+    text = bench_generate.generate_bib(60)
+    assert text == bench_generate.generate_bib(60)
+    assert text != bench_generate.generate_bib(60, seed=1)
     path = tmp_path / "gen.bib"
     path.write_text(text, encoding="utf-8")
     assert bench.count_entries(path) == 60
@@ -31,9 +34,11 @@ def test_generator_is_deterministic_and_parses_cleanly(tmp_path: Path) -> None:
 
 def test_one_tiny_timing(tmp_path: Path) -> None:
     path = tmp_path / "tiny.bib"
-    path.write_text(bench.generate_bib(5), encoding="utf-8")
-    case = bench.Case("publist export -f md", "tiny", bench.publist("export", "-b", path), 5)
-    bench.measure([case], runs=1, env=bench.publist_env())
+    path.write_text(bench_generate.generate_bib(5), encoding="utf-8")
+    case = bench_measure.Case(
+        "publist export -f md", "tiny", bench_measure.publist("export", "-b", path), 5
+    )
+    bench_measure.measure([case], runs=1, env=bench_measure.publist_env())
     assert case.ok, case.samples[0].stderr
     assert case.median > 0 and case.peak > 1024 * 1024
     table = bench.table([case], bench.BibFile("tiny", path, 5))
@@ -42,20 +47,22 @@ def test_one_tiny_timing(tmp_path: Path) -> None:
 
 def test_ratios_pair_the_samples_of_each_run() -> None:
     def case(*seconds: float) -> object:
-        made = bench.Case("c", "f", ["true"])
-        made.samples = [bench.Sample(s, 0, 0, "") for s in seconds]
+        made = bench_measure.Case("c", "f", ["true"])
+        made.samples = [bench_measure.Sample(s, 0, 0, "") for s in seconds]
         return made
 
-    assert bench.per_run_ratios(case(2.0, 3.0, 1.0), case(1.0, 2.0, 1.0)) == [2.0, 1.5, 1.0]
+    assert bench_measure.per_run_ratios(case(2.0, 3.0, 1.0), case(1.0, 2.0, 1.0)) == [2.0, 1.5, 1.0]
 
 
 def test_each_run_takes_the_cases_in_a_new_order(tmp_path: Path) -> None:
     marker = tmp_path / "order.txt"
     cases = [
-        bench.Case(str(n), "", [sys.executable, "-c", f"open({str(marker)!r}, 'a').write('{n}')"])
+        bench_measure.Case(
+            str(n), "", [sys.executable, "-c", f"open({str(marker)!r}, 'a').write('{n}')"]
+        )
         for n in range(6)
     ]
-    bench.measure(cases, runs=3, env=bench.publist_env())
+    bench_measure.measure(cases, runs=3, env=bench_measure.publist_env())
     written = marker.read_text()
     warm_up, runs = written[:6], [written[6 + 6 * r : 12 + 6 * r] for r in range(3)]
     assert warm_up == "012345"

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from publist.sources.arxiv.client import ArxivId, ArxivRecord
-from publist.sources.cache import JsonCache
+from publist.bibtex.arxiv_ids import ArxivId
+from publist.sources.arxiv.records import ArxivRecord, arxiv_cache
 from publist.views.check import check_file, format_finding
 from tests.golden import GOLDEN_DIR
 from tests.helpers import BUNDLED_BIB, BUNDLED_CONFIG, DATA, ROOT, run_cli
@@ -149,7 +149,7 @@ def test_list_stale_from_the_sync_cache(in_workdir: Path, tmp_path: Path) -> Non
         updated=date(2025, 5, 2),
         journal_ref="NeurIPS 2025",
     )
-    JsonCache(cache).store({"2412.00059": published.to_json()})
+    arxiv_cache(cache).store({"2412.00059": published.to_json()})
     env = {"PUBLIST_CACHE_DIR": str(cache), "COLUMNS": "160"}
     result = run_cli("list", "--stale", "--months", "1200", env=env)
     assert result.exit_code == 0

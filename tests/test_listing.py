@@ -10,12 +10,12 @@ from typing import Any
 
 import pytest
 
+from publist.bibtex.arxiv_ids import ArxivId
 from publist.build.pipeline import load_bibliography
 from publist.build.query import Filters
 from publist.errors import NotFoundError, UsageError
 from publist.model import Category
-from publist.sources.arxiv.client import ArxivId, ArxivRecord
-from publist.sources.cache import CACHE_FILE_NAME, JsonCache
+from publist.sources.arxiv.records import CACHE_FILE_NAME, ArxivRecord, arxiv_cache
 from publist.views.listing import (
     find_item,
     item_json,
@@ -248,7 +248,7 @@ def test_json_keeps_unicode_readable() -> None:
 
 def cache_records(folder: Path, **records: ArxivRecord) -> None:
     """Store records in the sync cache the way ``publist sync`` does (keyed by base id)."""
-    JsonCache(folder).store({record.id.base: record.to_json() for record in records.values()})
+    arxiv_cache(folder).store({record.id.base: record.to_json() for record in records.values()})
 
 
 def record(base: str, **changes: Any) -> ArxivRecord:
@@ -278,7 +278,7 @@ def test_stale_reads_the_sync_cache(empty_sync_cache: Path) -> None:
 
 
 def test_a_cached_not_found_answer_is_no_evidence(empty_sync_cache: Path) -> None:
-    JsonCache(empty_sync_cache).store({"2501.18092": None})
+    arxiv_cache(empty_sync_cache).store({"2501.18092": None})
     listing = list_publications(
         BUNDLED_BIB, config_path=BUNDLED_CONFIG, stale=True, today=date(2025, 3, 1)
     )

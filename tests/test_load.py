@@ -183,4 +183,4 @@ def test_the_abstract_is_kept_as_written_and_decoded_when_shown() -> None:
     )
     publication = build(parse(body, path=Path("a.bib")), Config()).publications[0]
     assert publication.abstract_latex == "We show $\\alpha$ \\& {B}ig  gains in the wild"
-    assert publication.abstract == "We show α & Big gains in the wild"
+    assert to_text(publication.abstract_latex) == "We show α & Big gains in the wild"

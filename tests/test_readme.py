@@ -46,3 +46,17 @@ def test_ci_runs_the_readmes_test_command() -> None:
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert 'pip install --quiet -e ".[test]"' in ci
     assert "scripts/check" in ci
+
+
+def test_the_library_example_runs(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    section = re.search(r"^## Use as a library\n(.*?)(?=^## )", README, re.M | re.S)
+    assert section
+    code = re.search(r"```python\n(.*?)```", section.group(1), re.S)
+    assert code
+    monkeypatch.chdir(ROOT)
+    exec(compile(code.group(1), "README.md", "exec"), {})
+    printed = capsys.readouterr().out
+    assert "Conferences ['C7', 'C6', 'C5', 'C4', 'C3', 'C2', 'C1']" in printed
+    assert "In submission ['A2', 'A1']" in printed

@@ -1,6 +1,9 @@
 """The command line: parse options, call one library function, render, return.
 
-This is the only module that imports typer and the only one that owns consoles.
+This is the only module that imports typer and the only one that owns consoles. It is one
+piece on purpose, though longer than 400 lines: each command is a short translation (options
+in, one library call, output and exit code out), and the console, error and progress helpers
+they share are what keeps them short.
 """
 
 from __future__ import annotations

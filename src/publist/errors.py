@@ -10,7 +10,8 @@
     │   ├── StrictModeError               --strict and the bib has diagnostics
     │   └── NotFoundError                 show: no entry has that key or label
     ├── UsageError               exit 2   options that do not fit together, unknown format
-    ├── ArxivError               exit 3   arXiv could not be reached or answered badly
+    ├── NetworkError             exit 3   a web service could not be reached or answered badly
+    │   └── ArxivError                    the arXiv API
     └── OutputError              exit 4   the output file could not be written
 
 Exit code 0 means success; typer's own option errors also exit with 2.
@@ -98,10 +99,14 @@ class UsageError(PublistError):
     exit_code = ExitCode.USAGE
 
 
-class ArxivError(PublistError):
-    """The arXiv API could not be reached or answered badly after the retries."""
+class NetworkError(PublistError):
+    """A web service could not be reached or answered badly after the retries."""
 
     exit_code = ExitCode.NETWORK
+
+
+class ArxivError(NetworkError):
+    """The arXiv API could not be reached or answered badly after the retries."""
 
 
 class OutputError(PublistError):

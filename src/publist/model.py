@@ -126,20 +126,11 @@ class Publication:
     arxiv_version: int | None = None
     doi: str = ""
     # As written (macros and braces resolved, LaTeX kept): the abstract is the longest value of
-    # a synced entry and only `show` displays it, so it is decoded when asked for.
+    # a synced entry and only `show` displays it, so the view decodes it (views/table.py).
     abstract_latex: str = ""
     selected: bool = False
     links: tuple[Link, ...] = ()
     editors: tuple[Author, ...] = ()
-
-    @property
-    def abstract(self) -> str:
-        """The abstract as Unicode text (decoded on each use)."""
-        if not self.abstract_latex:
-            return ""
-        from publist.bibtex.latex import to_text  # the model stays importable without the decoder
-
-        return to_text(self.abstract_latex)
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,14 +6,16 @@ Three tiers, each giving exactly what the one after it would:
 2. the common constructs of bibliography fields (braces, accents, ``--``, ``~``, quotes, escaped
    characters, logos, argument-free macros, ``\\emph{...}``-style macros, inline ``$...$``
    math) are rendered by a small scanner here, which takes every macro's meaning from
-   pylatexenc's own tables (with publist's additions from :mod:`publist.texmacros`);
+   pylatexenc's own tables (with publist's additions from :mod:`publist.bibtex.texmacros`);
 3. anything else (display math, comments, optional arguments, environments, malformed input)
    goes to pylatexenc's full parser.
 
 The scanner mirrors pylatexenc's rules (a letter macro swallows the spaces after it, an
 argument may be one letter, a group or an argument-free macro, accents compose to NFC, math
 is spaced by the source) and gives up on the first thing it does not know;
-``tests/test_latex_scan.py`` checks it against pylatexenc on generated input.
+``tests/test_latex_scan.py`` checks it against pylatexenc on generated input. The module is
+one piece (about 400 lines) because the scanner and the parser fallback must agree exactly;
+the opposite direction, text into BibTeX, is :mod:`publist.bibtex.encode`.
 """
 
 from __future__ import annotations

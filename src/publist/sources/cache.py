@@ -1,7 +1,8 @@
-"""A small on-disk JSON cache of arXiv answers, one file, written atomically.
+"""A small on-disk JSON cache of a service's answers, one file per service, written atomically.
 
-The store knows nothing about arXiv records: it keeps, per key, the time of the answer and
-a JSON value (``None`` meaning "arXiv did not know this id"). ``publist.arxiv`` converts.
+The store knows nothing about any service's records: it keeps, per key, the time of the answer
+and a JSON value (``None`` meaning "the service did not know this key"). Each source converts
+its own records (for arXiv, :mod:`publist.sources.arxiv.records`).
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from publist.errors import OutputError
 from publist.fsio import atomic_write
 
 CACHE_ENV = "PUBLIST_CACHE_DIR"
-CACHE_FILE_NAME = "arxiv.json"
 CACHE_FORMAT = 1
 DAY = 24 * 60 * 60.0
 
@@ -54,10 +54,12 @@ class JsonCache:
         *,
         ttl: float = DAY,
         now: Callable[[], float] = time.time,
-        file_name: str = CACHE_FILE_NAME,
+        file_name: str,
+        service: str,
     ) -> None:
         self.directory = directory
         self.path = directory / file_name
+        self.service = service
         self.ttl = ttl
         self._now = now
         self._entries: dict[str, CacheEntry] | None = None
@@ -93,7 +95,7 @@ class JsonCache:
             self._write(merged)
         except (OSError, OutputError) as exc:
             # The cache only saves requests; failing to write it must not fail a sync.
-            log.warning("could not write the arXiv cache %s: %s", self.path, exc)
+            log.warning("could not write the %s cache %s: %s", self.service, self.path, exc)
 
     def _read(self) -> dict[str, CacheEntry]:
         try:
@@ -101,15 +103,15 @@ class JsonCache:
         except FileNotFoundError:
             return {}
         except (OSError, UnicodeDecodeError) as exc:
-            log.warning("ignoring unreadable arXiv cache %s: %s", self.path, exc)
+            log.warning("ignoring unreadable %s cache %s: %s", self.service, self.path, exc)
             return {}
         try:
             data = json.loads(raw)
         except ValueError as exc:
-            log.warning("ignoring corrupt arXiv cache %s: %s", self.path, exc)
+            log.warning("ignoring corrupt %s cache %s: %s", self.service, self.path, exc)
             return {}
         if not isinstance(data, dict) or data.get("format") != CACHE_FORMAT:
-            log.warning("ignoring arXiv cache %s of an unknown format", self.path)
+            log.warning("ignoring %s cache %s of an unknown format", self.service, self.path)
             return {}
         items = data.get("entries")
         if not isinstance(items, dict):

@@ -11,7 +11,7 @@ from publist.model import Category, Publication
 
 
 class ArxivEvidence(Protocol):
-    """What the sync cache knows about a preprint (``publist.arxiv.ArxivRecord`` fits)."""
+    """What the sync cache knows about a preprint (``ArxivRecord`` of the arXiv records fits)."""
 
     @property
     def dois(self) -> tuple[str, ...]:

@@ -6,7 +6,7 @@ from rich.table import Table
 from rich.text import Text
 
 from publist.build.control import drop_control
-from publist.enrich.sync import SyncPlan
+from publist.enrich.sync_plan import SyncPlan
 
 _LONG = 70
 

@@ -13,6 +13,7 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
+from publist.bibtex.latex import to_text
 from publist.build.markup import format_entry, plain
 from publist.model import Author, Diagnostic, Item, Publication, Severity
 
@@ -182,7 +183,8 @@ def build_detail(item: Item, *, heading: str, diagnostics: Sequence[Diagnostic] 
             links.append(link.url, style=Style(link=link.url))
         row("links", links)
     row("selected", "yes" if publication.selected else "")
-    row("abstract", publication.abstract)
+    # Decoded here, the one place that shows it: most runs never need the abstract.
+    row("abstract", to_text(publication.abstract_latex) if publication.abstract_latex else "")
     row("source", f"{publication.path}:{publication.line}")
     row("as listed", f"{item.label}. {plain(format_entry(publication))}")
     if not diagnostics:

@@ -1,19 +1,32 @@
 """arXiv records as the sync cache keeps them, readable without the network client.
 
 ``publist list --stale`` reads the cache offline; keeping the record type and the reader here
-spares it the import of requests and the XML parser (:mod:`publist.arxiv` re-exports both).
+spares it the import of requests and the XML parser (the client needs both).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from publist.bibtex.arxiv_ids import ArxivId
-from publist.sources.cache import JsonCache, default_cache_dir
+from publist.sources.cache import DAY, JsonCache, default_cache_dir
+
+# The cache file of arXiv answers in the cache folder.
+CACHE_FILE_NAME = "arxiv.json"
+# arXiv's data changes at most daily: an answer is asked again the next day, not the next run.
+CACHE_TTL = DAY
+
+
+def arxiv_cache(
+    directory: Path, *, ttl: float = CACHE_TTL, now: Callable[[], float] = time.time
+) -> JsonCache:
+    """The JSON cache of arXiv answers in ``directory``."""
+    return JsonCache(directory, ttl=ttl, now=now, file_name=CACHE_FILE_NAME, service="arXiv")
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +118,7 @@ def read_cached_records(cache_dir: Path | None = None) -> dict[str, ArxivRecord]
     """Every record in the cache, however old, keyed like ``FetchResult.records``; no network."""
     directory = cache_dir if cache_dir is not None else default_cache_dir()
     records: dict[str, ArxivRecord] = {}
-    for key, entry in JsonCache(directory).entries().items():
+    for key, entry in arxiv_cache(directory).entries().items():
         if entry.value is None:
             continue
         record = record_from_cache(entry.value)

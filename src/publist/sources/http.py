@@ -1,0 +1,234 @@
+"""The one HTTP layer every source shares: pacing, bounded retries, Retry-After, timeouts, limits.
+
+A source describes its service with a :class:`Policy` and reads each answer with its own
+``check`` function; :class:`PoliteSession` does the rest, the same way for every service:
+
+* at most one request every ``min_interval`` seconds, counted from the end of the last answer;
+* a descriptive User-Agent and a (connect, read) timeout on every request;
+* bodies streamed and bounded by ``max_bytes``, never held whole when larger;
+* refused or broken connections and timeouts are retried, and so is whatever ``check`` raises
+  :class:`RetryableError` for (HTTP 429 and 5xx through :func:`raise_for_overload`, honouring
+  ``Retry-After``), up to ``max_attempts`` and ``max_retry_time``;
+* every other failure raises the policy's :class:`~publist.errors.NetworkError` subclass.
+
+Only this module (with the sources' clients) imports requests; time is injectable (``clock``,
+``sleep``, ``now``) so that tests run the retry loop without waiting.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import math
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC
+from typing import TypeVar
+
+import requests
+
+from publist import __version__
+from publist.errors import NetworkError
+
+__all__ = [
+    "USER_AGENT",
+    "Answer",
+    "Policy",
+    "PoliteSession",
+    "RetryableError",
+    "parse_retry_after",
+    "raise_for_overload",
+]
+
+USER_AGENT = f"publist/{__version__} (+https://github.com/publist/publist)"
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """How politely to talk to one service, and how its failures are named."""
+
+    service: str
+    min_interval: float
+    timeout: tuple[float, float] = (10.0, 60.0)
+    max_attempts: int = 4
+    backoff: tuple[float, ...] = (10.0, 30.0, 60.0)
+    max_retry_time: float = 300.0
+    max_bytes: int = 20 * 1024 * 1024
+    user_agent: str = USER_AGENT
+    error: type[NetworkError] = NetworkError
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """One complete HTTP answer: status, headers and the (bounded) body."""
+
+    status: int
+    headers: Mapping[str, str]
+    body: bytes
+
+
+class RetryableError(Exception):
+    """Raised by a ``check``: this attempt failed, try again after ``wait`` s (None: backoff)."""
+
+    def __init__(self, problem: str, wait: float | None = None) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.wait = wait
+
+
+def parse_retry_after(value: str | None, now: float) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (seconds or HTTP-date); None if unusable."""
+    if value is None or not value.strip():
+        return None
+    text = value.strip()
+    try:
+        seconds = float(text)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        return max(0.0, when.timestamp() - now)
+    if not math.isfinite(seconds) or seconds < 0:
+        return None
+    return seconds
+
+
+def raise_for_overload(answer: Answer, now: float, problem: str | None = None) -> None:
+    """Raise :class:`RetryableError` for HTTP 429 and 5xx, waiting as ``Retry-After`` asks."""
+    if answer.status == 429 or 500 <= answer.status <= 599:
+        wait = parse_retry_after(answer.headers.get("Retry-After"), now)
+        raise RetryableError(problem or f"HTTP {answer.status}", wait)
+
+
+def short_error(exc: BaseException) -> str:
+    """An exception as one short line: its type and its first 160 characters."""
+    text = " ".join(str(exc).split())
+    if len(text) > 160:
+        text = text[:157] + "..."
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+class PoliteSession:
+    """GET requests to one service, paced, bounded and retried by its :class:`Policy`."""
+
+    def __init__(
+        self,
+        policy: Policy,
+        *,
+        session: requests.Session | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+        now: Callable[[], float] = time.time,
+    ) -> None:
+        self.policy = policy
+        self._session = session if session is not None else requests.Session()
+        self._owns_session = session is None
+        self._clock = clock
+        self._sleep = sleep
+        self._now = now
+        self._last_request_end: float | None = None
+        self.requests_sent = 0
+
+    def now(self) -> float:
+        """The wall-clock time (for ``Retry-After`` dates)."""
+        return self._now()
+
+    def close(self) -> None:
+        """Close the HTTP session if this object created it."""
+        if self._owns_session:
+            self._session.close()
+
+    def get(
+        self,
+        url: str,
+        *,
+        params: Mapping[str, str],
+        headers: Mapping[str, str],
+        label: str,
+        check: Callable[[Answer], T],
+    ) -> T:
+        """GET ``url`` until ``check`` accepts an answer; ``label`` names it in messages."""
+        policy = self.policy
+        started = self._clock()
+        attempt = 0
+        wait = 0.0
+        while True:
+            attempt += 1
+            self._pace(wait)
+            try:
+                answer = self._send(url, params, headers, label)
+                return check(answer)
+            except RetryableError as retry:
+                problem, requested_wait = retry.problem, retry.wait
+            if attempt >= policy.max_attempts:
+                raise policy.error(
+                    f"gave up on {policy.service} {label} after {attempt} attempts: {problem}"
+                )
+            backoff = policy.backoff[min(attempt - 1, len(policy.backoff) - 1)]
+            wait = backoff if requested_wait is None else requested_wait
+            elapsed = self._clock() - started
+            if elapsed + wait > policy.max_retry_time:
+                raise policy.error(
+                    f"gave up on {policy.service} {label} after {attempt} attempts: {problem} "
+                    f"(waiting {wait:.0f} s more would exceed {policy.max_retry_time:.0f} s; "
+                    "try again later)"
+                )
+
+    def _pace(self, wait: float) -> None:
+        """Sleep for ``wait`` and until ``min_interval`` has passed since the last answer."""
+        needed = wait
+        if self._last_request_end is not None:
+            since = self._clock() - self._last_request_end
+            needed = max(needed, self.policy.min_interval - since)
+        if needed > 0:
+            self._sleep(needed)
+
+    def _send(
+        self, url: str, params: Mapping[str, str], headers: Mapping[str, str], label: str
+    ) -> Answer:
+        policy = self.policy
+        self.requests_sent += 1
+        try:
+            with self._session.get(
+                url,
+                params=dict(params),
+                headers={"User-Agent": policy.user_agent, **headers},
+                timeout=policy.timeout,
+                stream=True,
+            ) as response:
+                declared = response.headers.get("Content-Length", "")
+                if declared.isdigit() and int(declared) > policy.max_bytes:
+                    raise policy.error(self._too_big(label))
+                body = bytearray()
+                # Streamed and bounded: a runaway answer is cut off, never held whole.
+                for chunk in response.iter_content(chunk_size=8192):
+                    body += chunk
+                    if len(body) > policy.max_bytes:
+                        raise policy.error(self._too_big(label))
+                return Answer(response.status_code, response.headers, bytes(body))
+        except (
+            requests.ConnectionError,
+            requests.Timeout,
+            # The connection broke mid-body (IncompleteRead): as transient as a refused one.
+            requests.exceptions.ChunkedEncodingError,
+        ) as exc:
+            raise RetryableError(f"could not reach {url}: {short_error(exc)}") from exc
+        except requests.RequestException as exc:
+            raise policy.error(
+                f"request for {policy.service} {label} failed: {short_error(exc)}"
+            ) from exc
+        finally:
+            # Pacing counts from the end of an exchange, so slow answers are not followed by
+            # an immediate next request.
+            self._last_request_end = self._clock()
+
+    def _too_big(self, label: str) -> str:
+        limit = self.policy.max_bytes
+        return (
+            f"{self.policy.service}'s answer to {label} is larger than {limit} bytes; refusing it"
+        )
