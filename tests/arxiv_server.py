@@ -8,6 +8,11 @@ silently left out, and entries come back in shuffled order. Every request is rec
 Faults are scripted per request, in order: ``server.script(Fault.http(503), Fault.truncated())``
 makes the next request get a 503 and the one after a cut-off feed; later requests are
 answered normally.
+
+The module is one piece although it is over 400 lines: it is a single fake server, whose
+papers, faults, Atom rendering, request log and handler all serve one ``FakeArxiv`` and refer to
+one another (faults render error feeds, the handler renders papers and applies faults), and
+``FakeTime`` is only the clock every client of that server runs on.
 """
 
 from __future__ import annotations

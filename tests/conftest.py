@@ -12,6 +12,21 @@ import requests
 
 from publist.sources.arxiv.client import ArxivClient, ArxivSettings
 from tests.arxiv_server import FakeArxiv, FakeTime
+from tests.helpers import BUNDLED_BIB, BUNDLED_CONFIG
+
+# ============================================================================================
+# CLI: a user's folder as the current directory.
+# ============================================================================================
+
+
+@pytest.fixture
+def in_workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A user's folder holding publications.bib and publist.toml, as the current directory."""
+    (tmp_path / "publications.bib").write_bytes(BUNDLED_BIB.read_bytes())
+    (tmp_path / "publist.toml").write_bytes(BUNDLED_CONFIG.read_bytes())
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
 
 # ============================================================================================
 # arXiv (branch ``arxiv``): a local fake API server, fake time and client wiring.

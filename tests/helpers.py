@@ -1,8 +1,9 @@
-"""Shared test helpers: paths to the bundled files, a CLI runner and arXiv test helpers."""
+"""Shared test helpers: paths to the bundled files, CLI runner and output helpers, arXiv helpers."""
 
 from __future__ import annotations
 
 import importlib.util
+import re
 import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -21,12 +22,19 @@ BUNDLED_BIB = ROOT / "publications.bib"
 BUNDLED_CONFIG = ROOT / "publist.toml"
 EDGE_BIB = DATA / "edge.bib"
 EDGE_CONFIG = DATA / "edge.toml"
+PROBLEMS_BIB = DATA / "problems.bib"
+PROBLEMS_CONFIG = DATA / "problems.toml"
+ANSI = re.compile(r"\x1b\[")  # any escape sequence
 
 
 def run_cli(*args: str | Path, env: Mapping[str, str | None] | None = None) -> Result:
     """Invoke the CLI in-process; stdout and stderr are kept apart (``None`` unsets a variable)."""
     runner = CliRunner()
     return runner.invoke(app, [str(arg) for arg in args], env=env, catch_exceptions=False)
+
+
+def unpadded(text: str) -> str:
+    return "".join(line.rstrip() + "\n" for line in text.splitlines())
 
 
 def load_script(name: str) -> ModuleType:

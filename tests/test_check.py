@@ -31,6 +31,7 @@ W = Severity.WARNING
 EXPECTED = [
     (14, None, "parse-error", E),
     (26, "twice2023", "duplicate-key", E),
+    (26, "twice2023", "repeated-key", W),
     (36, "dupfield2022", "duplicate-field", E),
     (43, "notitle2021", "missing-field", E),
     (50, "noauthor2021", "missing-field", E),
@@ -96,13 +97,21 @@ def test_the_fixtures_comments_name_true_lines() -> None:
     ],
 )
 def test_messages(report: CheckReport, key: str, fragment: str) -> None:
-    messages = [f.message for f in report.findings if f.key == key]
+    messages = [f.message for f in report.findings if f.key == key and f.code != "repeated-key"]
     assert len(messages) == 1
     assert fragment in messages[0]
 
 
+def test_a_second_paper_under_a_repeated_key_is_listed_and_named(report: CheckReport) -> None:
+    (listed,) = [f for f in report.findings if f.code == "repeated-key"]
+    assert listed.message == (
+        "another paper under the key of line 20: listed, with the id 'twice2023-2' "
+        "(give it a key of its own)"
+    )
+
+
 def test_counts_and_failure(report: CheckReport) -> None:
-    assert (report.entries, report.errors, report.warnings) == (17, 11, 3)
+    assert (report.entries, report.errors, report.warnings) == (18, 11, 4)
     assert report.failed()
     assert report.failed(strict=True)
 
@@ -183,21 +192,23 @@ def test_format_finding() -> None:
 
 
 def test_summary_counts(report: CheckReport) -> None:
-    assert summary(report) == f"{PROBLEMS_BIB}: 17 entries checked, 11 errors, 3 warnings"
+    assert summary(report) == f"{PROBLEMS_BIB}: 18 entries checked, 11 errors, 4 warnings"
     one = CheckReport("a.bib", 1, (Diagnostic("a.bib", 1, "k", E, "bad-name", "x"),))
     assert summary(one) == "a.bib: 1 entry checked, 1 error, 0 warnings"
 
 
 def test_report_json(report: CheckReport) -> None:
     data = json.loads(report_json(report))
-    assert (data["entries"], data["errors"], data["warnings"], data["failed"]) == (17, 11, 3, True)
+    assert (data["entries"], data["errors"], data["warnings"], data["failed"]) == (18, 11, 4, True)
     assert data["findings"][1] == {
         "path": str(PROBLEMS_BIB),
         "line": 26,
         "key": "twice2023",
         "severity": "error",
         "code": "duplicate-key",
-        "message": "duplicate entry key (first at line 20); this entry is skipped",
+        "message": (
+            "duplicate entry key (first at line 20); BibTeX and biber use only the first entry"
+        ),
     }
     clean = CheckReport("a.bib", 0, ())
     assert json.loads(report_json(clean, strict=True))["failed"] is False

@@ -79,10 +79,11 @@ def test_failed_blocks_become_diagnostics_and_the_rest_renders() -> None:
 @misc{last, title={Last}, year=2024, author={Foo, Bar, Baz, Qux}}
 """
     loaded = build(parse(body, path=Path("t.bib")), Config())
-    keys = [p.key for p in loaded.publications]
-    assert keys == ["first", "dupfield", "last"]
-    titles = {p.key: p.title for p in loaded.publications}
+    keys = [p.ref for p in loaded.publications]
+    assert keys == ["first", "first-2", "dupfield", "last"]
+    titles = {p.ref: p.title for p in loaded.publications}
     assert titles["first"] == "One"
+    assert titles["first-2"] == "Dup key"  # another paper under the same key is still listed
     assert titles["dupfield"] == "A"
     found = {(d.code, d.line, d.key) for d in loaded.bibliography.diagnostics}
     assert ("duplicate-key", 2, "first") in found

@@ -1,9 +1,14 @@
-"""``publist sync`` against a local arXiv stand-in: what changes, what never does."""
+"""``publist sync`` against a local arXiv stand-in: what changes, what never does.
+
+The module is one piece although it is over 400 lines: every test is the same end-to-end
+scenario (copy a bib file, run a whole sync against the fake arXiv, compare the bytes written)
+over the bundled file's two preprints ``A1`` and ``A2``, and what sync changes and what it must
+never touch are two halves of one contract, best read side by side.
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -12,9 +17,9 @@ import pytest
 from publist.bibtex.parse import parse
 from publist.enrich.sync import sync
 from publist.errors import ArxivError, ExitCode, InputError
-from publist.sources.arxiv.client import ArxivClient, FetchResult
+from publist.sources.arxiv.client import FetchResult
 from tests.arxiv_server import FakeArxiv, Fault, Paper
-from tests.helpers import BUNDLED_BIB, BUNDLED_CONFIG, run_cli
+from tests.helpers import BUNDLED_BIB, BUNDLED_CONFIG, MakeClient, run_cli
 
 A2 = Paper(
     base="2501.18092",
@@ -44,9 +49,6 @@ def bib(tmp_path: Path) -> Path:
     path.write_bytes(BUNDLED_BIB.read_bytes())
     (tmp_path / "publist.toml").write_bytes(BUNDLED_CONFIG.read_bytes())
     return path
-
-
-MakeClient = Callable[..., ArxivClient]
 
 
 def test_bundled_file_round_trips_byte_identical(

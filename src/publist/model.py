@@ -131,6 +131,14 @@ class Publication:
     selected: bool = False
     links: tuple[Link, ...] = ()
     editors: tuple[Author, ...] = ()
+    # A unique, stable name for links (the HTML id): the key, or ``key-2`` for the second
+    # paper under a repeated key. Empty means "the key".
+    anchor: str = ""
+
+    @property
+    def ref(self) -> str:
+        """The unique name of this publication: its anchor, else its key."""
+        return self.anchor or self.key
 
 
 @dataclass(frozen=True, slots=True)

@@ -111,22 +111,29 @@ def _parse(text: str, *, path: Path, source: SourceFile | None) -> SourceDocumen
         if isinstance(block, bp.Entry):  # by far the most common block: tested first
             entries.append(_raw_entry(block, position, offset, line_of, problem))
             first_lines.setdefault(block.key, entries[-1].line)
-        elif isinstance(block, bp.String):
+            continue
+        if isinstance(block, bp.String):
             # Later @strings may refer to earlier ones, as in BibTeX.
             strings[block.key.lower()] = evaluate(str(block.value), strings)
-        elif isinstance(block, bp.DuplicateFieldKeyBlock):
-            entry = block.ignore_error_block
-            assert isinstance(entry, bp.Entry)  # bibtexparser builds it from an Entry
-            # _raw_entry reports each repeated field at its own line.
+            continue
+        # A repeated key or a repeated field: bibtexparser wraps the entry (a block with both
+        # is wrapped twice). _raw_entry reports each repeated field at its own line.
+        entry: bp.Block | None = block
+        while isinstance(entry, bp.DuplicateBlockKeyBlock | bp.DuplicateFieldKeyBlock):
+            entry = entry.ignore_error_block
+        if isinstance(entry, bp.Entry):
             entries.append(_raw_entry(entry, position, offset, line_of, problem))
-            first_lines.setdefault(entries[-1].key, entries[-1].line)
-        elif isinstance(block, bp.DuplicateBlockKeyBlock):
-            previous = block.previous_block
-            first = first_lines.get(block.key)
-            where = f" (first at line {first})" if first is not None and previous else ""
-            problem(
-                block.key, "duplicate-key", f"duplicate entry key{where}; this entry is skipped"
-            )
+            first = first_lines.setdefault(entry.key, entries[-1].line)
+            if first != entries[-1].line or isinstance(block, bp.DuplicateBlockKeyBlock):
+                # For BibTeX the key names the first entry only; for a publication list it is
+                # an anchor, and a second paper under it is still listed (the pipeline decides
+                # whether it is another paper or the same one written twice).
+                problem(
+                    entry.key,
+                    "duplicate-key",
+                    f"duplicate entry key (first at line {first}); "
+                    "BibTeX and biber use only the first entry",
+                )
         elif isinstance(block, bp.ParsingFailedBlock):
             problem(
                 _guess_key(block.raw or ""),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
@@ -11,6 +11,7 @@ from publist.bibtex.arxiv_ids import ARXIV_ID_FIELDS, find_arxiv_id
 from publist.bibtex.inherit import resolve as resolve_inheritance
 from publist.bibtex.parse import RawEntry, SourceDocument, load
 from publist.bibtex.values import evaluate, parse_month
+from publist.build.identity import same_paper
 from publist.build.categorize import categorize, group_and_number
 from publist.config import Config, load_config
 from publist.bibtex.latex import to_text
@@ -34,11 +35,16 @@ class LoadedBibliography:
     def entries_with_publications(self) -> list[tuple[RawEntry, Publication]]:
         """Each listed entry of the file with its publication, in file order.
 
-        ``@xdata`` containers have no publication of their own, so they are left out here,
-        as :func:`build` leaves them out.
+        ``@xdata`` containers have no publication of their own, and a paper written twice
+        under one key is listed once: those entries are left out here, as :func:`build` leaves
+        them out. Entries are paired by their position in the file, never by key.
         """
-        listed = [e for e in self.document.entries if e.entry_type not in CONTAINER_TYPES]
-        return list(zip(listed, self.publications, strict=True))
+        by_position = {publication.position: publication for publication in self.publications}
+        return [
+            (entry, by_position[entry.position])
+            for entry in self.document.entries
+            if entry.position in by_position
+        ]
 
 
 def load_bibliography(
@@ -63,6 +69,7 @@ def build(document: SourceDocument, config: Config) -> LoadedBibliography:
         publication, problems = to_publication(document, entry, owner)
         publications.append(publication)
         diagnostics.extend(problems)
+    publications = _one_per_paper(publications, diagnostics)
     sections = group_and_number(publications, config)
     used_marks = {
         mark
@@ -74,6 +81,66 @@ def build(document: SourceDocument, config: Config) -> LoadedBibliography:
     legend = tuple((mark, config.marks[mark]) for mark in config.marks if mark in used_marks)
     bibliography = Bibliography(sections, legend, tuple(diagnostics))
     return LoadedBibliography(document, config, tuple(publications), bibliography)
+
+
+def _one_per_paper(
+    publications: list[Publication], diagnostics: list[Diagnostic]
+) -> list[Publication]:
+    """Keep every paper once: entries under a repeated key get their own anchor, or are dropped
+    with a warning when they are the same paper as an earlier entry under that key."""
+    by_key: dict[str, list[Publication]] = {}
+    for publication in publications:
+        by_key.setdefault(publication.key, []).append(publication)
+    if all(len(group) == 1 for group in by_key.values()):
+        return publications
+    taken = {publication.key.casefold() for publication in publications}
+    kept: list[Publication] = []
+    seen: dict[str, list[Publication]] = {}
+    for publication in publications:
+        earlier = seen.setdefault(publication.key, [])
+        same = next(
+            ((other, reason) for other in earlier if (reason := same_paper(other, publication))),
+            None,
+        )
+        if same is not None:
+            other, reason = same
+            diagnostics.append(
+                Diagnostic(
+                    publication.path,
+                    publication.line,
+                    publication.key,
+                    Severity.WARNING,
+                    "duplicate-entry",
+                    f"the same paper as the entry at line {other.line} ({reason}); listed once",
+                )
+            )
+            continue
+        if earlier:
+            anchor = _free_anchor(publication.key, len(earlier) + 1, taken)
+            publication = replace(publication, anchor=anchor)
+            diagnostics.append(
+                Diagnostic(
+                    publication.path,
+                    publication.line,
+                    publication.key,
+                    Severity.WARNING,
+                    "repeated-key",
+                    f"another paper under the key of line {earlier[0].line}: listed, with the "
+                    f"id {anchor!r} (give it a key of its own)",
+                )
+            )
+        earlier.append(publication)
+        kept.append(publication)
+    return kept
+
+
+def _free_anchor(key: str, number: int, taken: set[str]) -> str:
+    """``key-N`` from ``number`` up, skipping names another entry already has."""
+    while f"{key}-{number}".casefold() in taken:
+        number += 1
+    anchor = f"{key}-{number}"
+    taken.add(anchor.casefold())
+    return anchor
 
 
 def to_publication(

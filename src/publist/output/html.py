@@ -59,7 +59,7 @@ def _inline(nodes: Iterable[Inline]) -> str:
 
 def _item(item: Item) -> str:
     publication = item.publication
-    anchor = _attr(_NOT_ID.sub("-", publication.key))
+    anchor = _attr(_NOT_ID.sub("-", publication.ref))
     links = [
         f'<a href="{_attr(link.url)}">{_text(link.kind)}</a>'
         for link in publication.links

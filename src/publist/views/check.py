@@ -15,6 +15,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from publist.bibtex.parse import RawEntry
+from publist.build.identity import same_authors
 from publist.build.pipeline import LoadedBibliography, load_bibliography
 from publist.build.textfold import fold_words as fold
 from publist.model import Category, Diagnostic, Publication, Severity
@@ -25,7 +26,9 @@ _W = Severity.WARNING
 SEVERITIES: Mapping[str, Severity] = MappingProxyType(
     {
         "parse-error": _E,  # a block that cannot be parsed: it is missing from every list
-        "duplicate-key": _E,  # the second entry with a key is skipped
+        "duplicate-key": _E,  # BibTeX and biber use only the first entry with a key
+        "repeated-key": _W,  # another paper under a repeated key: listed under key-2
+        "duplicate-entry": _W,  # the same paper twice under one key: listed once
         "duplicate-field": _E,  # tools disagree on which value wins
         "missing-field": _E,  # no title, author, year or venue: the line is incomplete
         "bad-year": _E,  # a year that cannot be read: the entry sorts as undated
@@ -129,18 +132,6 @@ def _entry_findings(
 # ---- the same paper twice ---------------------------------------------------------------------
 
 
-def _family_names(publication: Publication) -> set[str]:
-    return {fold(f"{a.von} {a.last}") for a in publication.authors if a.last != "et al."}
-
-
-def _same_authors(one: Publication, other: Publication) -> bool:
-    """At least half of the shorter author list appears in the other (versions gain authors)."""
-    mine, theirs = _family_names(one), _family_names(other)
-    if not mine or not theirs:
-        return False
-    return 2 * len(mine & theirs) >= min(len(mine), len(theirs))
-
-
 def _duplicates(pairs: list[tuple[RawEntry, Publication]]) -> Iterator[Diagnostic]:
     by_arxiv: dict[str, Publication] = {}
     by_doi: dict[str, Publication] = {}
@@ -172,7 +163,7 @@ def _duplicates(pairs: list[tuple[RawEntry, Publication]]) -> Iterator[Diagnosti
         if not title:
             continue
         similar = next(
-            (other for other in by_title.get(title, []) if _same_authors(other, publication)),
+            (other for other in by_title.get(title, []) if same_authors(other, publication)),
             None,
         )
         by_title.setdefault(title, []).append(publication)
