@@ -47,6 +47,17 @@ class LoadedBibliography:
         ]
 
 
+    def diagnostics_for(self, entry: RawEntry) -> list[Diagnostic]:
+        """The diagnostics about ``entry``: its key, on one of its lines (keys may repeat)."""
+        last = entry.line + entry.raw.count("\n")
+        return [
+            diagnostic
+            for diagnostic in self.bibliography.diagnostics
+            if diagnostic.key == entry.key
+            and (diagnostic.line is None or entry.line <= diagnostic.line <= last)
+        ]
+
+
 def load_bibliography(
     bib_path: Path, *, config_path: Path | None = None, encoding: str = "utf-8"
 ) -> LoadedBibliography:

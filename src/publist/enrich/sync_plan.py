@@ -21,14 +21,16 @@ from publist.bibtex.parse import RawEntry, SourceDocument
 from publist.bibtex.values import MONTH_MACROS, parse_month
 from publist.build.pipeline import LoadedBibliography
 from publist.build.textfold import fold
-from publist.model import Category, Diagnostic, Publication
+from publist.errors import OutputError
+from publist.model import Category, Publication
 from publist.sources.arxiv.records import ArxivRecord
 
 OPT_OUT_FIELD = "publist_sync"
 _OPT_OUT_VALUES = {"false", "no", "off", "0", "never"}
 _MONTH_MACROS = tuple(MONTH_MACROS)  # jan ... dec, in order
 # Codes of load diagnostics that mean a block of the file was not understood.
-FAILED_BLOCK_CODES = {"parse-error", "duplicate-key", "duplicate-field"}
+# (A repeated key is not one: both entries are read, and each is edited by its position.)
+FAILED_BLOCK_CODES = {"parse-error", "duplicate-field"}
 _UNSAFE_TO_REWRITE = {"duplicate-field", "comment-in-entry"}
 # Fields a published entry may gain from arXiv, when it does not have them yet.
 _PUBLISHED_FILL = ("eprint", "archiveprefix", "primaryclass", "url", "abstract")
@@ -51,6 +53,8 @@ class EntryUpdate:
     line: int
     arxiv_id: str
     changes: tuple[FieldChange, ...]
+    # The entry's position among the file's blocks: keys may repeat, positions do not.
+    position: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,15 +88,11 @@ class SyncPlan:
 def find_targets(loaded: LoadedBibliography) -> tuple[list[Target], list[Notice]]:
     """The entries to look up, and notices for invalid ids and entries left alone."""
     document = loaded.document
-    problems: dict[str, list[Diagnostic]] = {}
-    # The bibliography's diagnostics include the document's load problems.
-    for diagnostic in loaded.bibliography.diagnostics:
-        if diagnostic.key:
-            problems.setdefault(diagnostic.key, []).append(diagnostic)
     targets: list[Target] = []
     notices: list[Notice] = []
+    # Entries are told apart by position, their diagnostics by key and line: a key may repeat.
     for entry, publication in loaded.entries_with_publications():
-        codes = {d.code: d for d in problems.get(entry.key, ())}
+        codes = {d.code: d for d in loaded.diagnostics_for(entry)}
         kind, message = "", ""
         if "invalid-arxiv-id" in codes:
             kind, message = "invalid-id", codes["invalid-arxiv-id"].message
@@ -139,7 +139,7 @@ def plan_sync(
             continue
         changes = _changes(document, target, record)
         if changes:
-            updates.append(EntryUpdate(entry.key, entry.line, base, tuple(changes)))
+            updates.append(EntryUpdate(entry.key, entry.line, base, tuple(changes), entry.position))
         signal = _published_signal(record)
         if target.publication.category is Category.SUBMISSION and signal:
             notices.append(Notice(entry.key, entry.line, "published", signal))
@@ -148,13 +148,26 @@ def plan_sync(
 
 def apply_plan(document: SourceDocument, plan: SyncPlan) -> str:
     """The new text of the file: changed entries re-rendered, every other byte as it was."""
-    entries = {entry.key: entry for entry in document.entries}
     replacements = []
     for update in plan.updates:
-        entry = entries[update.key]
+        entry = _entry_of(document, update)
         values = {change.field: change.new for change in update.changes}
         replacements.append((entry, rewrite_entry(entry, values)))
     return splice(document.text, replacements)
+
+
+def _entry_of(document: SourceDocument, update: EntryUpdate) -> RawEntry:
+    """The entry ``update`` was planned for: by position, else by a key that is unique."""
+    if update.position is not None:
+        for entry in document.entries:
+            if entry.position == update.position and entry.key == update.key:
+                return entry
+    else:
+        found = [entry for entry in document.entries if entry.key == update.key]
+        if len(found) == 1:
+            return found[0]
+    # Never guess: editing another entry under the same key would damage the file.
+    raise OutputError(f"cannot locate entry {update.key!r} at line {update.line}")
 
 
 # -- deciding what changes ----------------------------------------------------------------

@@ -103,8 +103,20 @@ def find_item(bibliography: Bibliography, query: str, *, path: Path | str | None
     """
     items = bibliography.items
     wanted = query.strip()
+    exact = [item for item in items if item.publication.key == wanted]
+    if len(exact) > 1:
+        # A key written twice for different papers: only the label (or the id) tells them apart.
+        which = ", ".join(
+            f"{item.label} (line {item.publication.line}, id {item.publication.ref})"
+            for item in exact
+        )
+        raise NotFoundError(
+            f"the key {wanted!r} names {len(exact)} entries: {which}; give the label", path=path
+        )
+    if exact:
+        return exact[0]
     for item in items:
-        if item.publication.key == wanted:
+        if item.publication.ref == wanted:
             return item
     folded = wanted.casefold()
     by_key = [item for item in items if item.publication.key.casefold() == folded]
@@ -153,8 +165,9 @@ def show_publication(
 def shown(loaded: LoadedBibliography, query: str) -> Shown:
     """Find ``query`` in an already loaded bibliography."""
     item = find_item(loaded.bibliography, query, path=loaded.document.display_path)
-    key = item.publication.key
-    problems = tuple(d for d in loaded.bibliography.diagnostics if d.key == key)
+    position = item.publication.position
+    entry = next(e for e in loaded.document.entries if e.position == position)
+    problems = tuple(loaded.diagnostics_for(entry))
     return Shown(item, loaded.config.headings[item.publication.category], problems)
 
 
