@@ -66,7 +66,104 @@ def test_initials_only_when_configured(spelling: str) -> None:
 
 def test_initials_never_match_a_different_initial() -> None:
     assert not parse_authors("J. Song", WITH_INITIALS)[0][0].is_owner
-    assert not parse_authors("Q. Y. Song", WITH_INITIALS)[0][0].is_owner
+    assert not parse_authors("Y. Q. Song", WITH_INITIALS)[0][0].is_owner
+    # An extra middle initial is allowed, as for full names ("Qingyu Y. Song").
+    assert parse_authors("Q. Y. Song", WITH_INITIALS)[0][0].is_owner
+
+
+def _is_owner(spelling: str, *names: str, initials: bool = False) -> bool:
+    matcher = OwnerMatcher.from_names(names, match_initials=initials)
+    (author,), problems = parse_authors(spelling, matcher)
+    assert problems == []
+    return author.is_owner
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        "Rosenberg, Aviv A",
+        "Rosenberg, Aviv A.",
+        "Aviv A. Rosenberg",
+        "Aviv A Rosenberg",
+        "Aviv Alon Rosenberg",
+        "Rosenberg, Aviv Alon B.",
+        "ROSENBERG, AVIV",
+    ],
+)
+def test_extra_middle_names_and_initials_still_match(spelling: str) -> None:
+    assert _is_owner(spelling, "Aviv Rosenberg")
+
+
+@pytest.mark.parametrize(
+    ("spelling", "expected"),
+    [
+        ("Aviv Rosenberg", True),  # fewer parts than the config
+        ("Aviv A Rosenberg", True),
+        ("Aviv Alon Rosenberg", True),  # the initial's full name
+        ("Aviv A. C. Rosenberg", True),
+        ("Aviv B. Rosenberg", False),  # a conflicting middle initial
+        ("Rosenberg, Aviv B", False),
+        ("Aviv Boaz Rosenberg", False),
+        ("Avi A. Rosenberg", False),
+    ],
+)
+def test_a_configured_middle_initial_is_honoured(spelling: str, expected: bool) -> None:
+    assert _is_owner(spelling, "Aviv A. Rosenberg") is expected
+
+
+@pytest.mark.parametrize(
+    ("spelling", "owner", "expected"),
+    [
+        ("Ricard, JA", "Jean Ricard", True),  # Google Scholar / PubMed: J. A.
+        ("Ricard, J", "Jean Ricard", True),
+        ("Jones, G", "Gwen Jones", True),
+        ("Ricard, JA", "Jean A. Ricard", True),
+        ("Ricard, JB", "Jean A. Ricard", False),  # conflicting middle initial
+        ("Ricard, J.A.", "Jean A. Ricard", True),
+        ("Ricard, AJ", "Jean Ricard", False),
+        ("Poon, AFY", "Art Poon", True),
+        ("Poon, Art FY", "Art Poon", True),
+        ("RICARD, JA", "Jean Ricard", False),  # all capitals: "JA" is a name, not initials
+    ],
+)
+def test_undotted_initials_read_as_initials(spelling: str, owner: str, expected: bool) -> None:
+    assert _is_owner(spelling, owner, initials=True) is expected
+
+
+def test_undotted_initials_need_match_initials() -> None:
+    assert not _is_owner("Ricard, JA", "Jean Ricard")
+    assert not _is_owner("Jones, G", "Gwen Jones")
+
+
+@pytest.mark.parametrize(
+    ("spelling", "initials", "expected"),
+    [
+        ("Jean-Pierre Dupont", False, True),
+        ("Dupont, Jean-Pierre", False, True),
+        ("Jean Pierre Dupont", False, True),  # the hyphen dropped
+        ("Jean-Pierre M. Dupont", False, True),
+        ("Jean Dupont", False, False),  # another given name
+        ("Pierre Dupont", False, False),
+        ("J.-P. Dupont", False, False),  # initials only with match_initials
+        ("J.-P. Dupont", True, True),
+        ("J.P. Dupont", True, True),
+        ("Dupont, JP", True, True),
+        ("J. P. Dupont", True, True),
+        ("J.-M. Dupont", True, False),
+        ("Dupont, JM", True, False),
+        ("J.-P. Durand", True, False),
+    ],
+)
+def test_hyphenated_given_names_and_their_initials(
+    spelling: str, initials: bool, expected: bool
+) -> None:
+    assert _is_owner(spelling, "Jean-Pierre Dupont", initials=initials) is expected
+
+
+def test_a_hyphenated_config_initial_matches_the_full_name() -> None:
+    assert _is_owner("Jean-Pierre Dupont", "J.-P. Dupont", initials=True)
+    assert _is_owner("J.-P. Dupont", "J.-P. Dupont")  # the configured spelling itself
+    assert not _is_owner("Jean-Marc Dupont", "J.-P. Dupont", initials=True)
 
 
 @pytest.mark.parametrize(
