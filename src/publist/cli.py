@@ -431,6 +431,7 @@ def sync(
                 refresh=refresh,
                 encoding=encoding,
                 progress=progress,
+                notify=_say,
             )
         plan = result.plan
         if plan.updates:

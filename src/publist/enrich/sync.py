@@ -49,6 +49,7 @@ def sync(
     encoding: str = "utf-8",
     progress: Callable[[int, int], None] | None = None,
     client: ArxivClient | None = None,
+    notify: Callable[[str], None] | None = None,
 ) -> SyncResult:
     """Look up every arXiv entry of ``bib_path`` and write the changes (unless ``dry_run``).
 
@@ -67,7 +68,7 @@ def sync(
         )
     targets, notices = find_targets(loaded)
     own_client = client is None
-    active = client if client is not None else ArxivClient(settings)
+    active = client if client is not None else ArxivClient(settings, notify=notify)
     try:
         result = active.fetch(
             [target.arxiv_id.latest for target in targets], progress=progress, refresh=refresh

@@ -9,6 +9,11 @@ A source describes its service with a :class:`Policy` and reads each answer with
 * refused or broken connections and timeouts are retried, and so is whatever ``check`` raises
   :class:`RetryableError` for (HTTP 429 and 5xx through :func:`raise_for_overload`, honouring
   ``Retry-After``), up to ``max_attempts`` and ``max_retry_time``;
+* a host that cannot be reached at all (its name does not resolve, the connection is refused or
+  never made) is retried on a short backoff and given up within ``unreachable_time`` (15 s):
+  without a network, waiting minutes helps nobody;
+* each retry is announced through ``notify`` as its wait begins (what failed, which attempt,
+  how long the wait), so a waiting command never looks hung;
 * every other failure raises the policy's :class:`~publist.errors.NetworkError` subclass.
 
 Only this module (with the sources' clients) imports requests; time is injectable (``clock``,
@@ -18,6 +23,7 @@ Only this module (with the sources' clients) imports requests; time is injectabl
 from __future__ import annotations
 
 import email.utils
+import logging
 import math
 import time
 from collections.abc import Callable, Mapping
@@ -26,6 +32,7 @@ from datetime import UTC
 from typing import TypeVar
 
 import requests
+from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 
 from publist import __version__
 from publist.errors import NetworkError
@@ -58,6 +65,9 @@ class Policy:
     max_bytes: int = 20 * 1024 * 1024
     user_agent: str = USER_AGENT
     error: type[NetworkError] = NetworkError
+    # A host that cannot be reached at all: a short backoff, and a short limit on the whole.
+    unreachable_backoff: tuple[float, ...] = (2.0, 4.0, 8.0)
+    unreachable_time: float = 15.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,10 +82,11 @@ class Answer:
 class RetryableError(Exception):
     """Raised by a ``check``: this attempt failed, try again after ``wait`` s (None: backoff)."""
 
-    def __init__(self, problem: str, wait: float | None = None) -> None:
+    def __init__(self, problem: str, wait: float | None = None, *, unreachable: bool = False):
         super().__init__(problem)
         self.problem = problem
         self.wait = wait
+        self.unreachable = unreachable
 
 
 def parse_retry_after(value: str | None, now: float) -> float | None:
@@ -105,6 +116,41 @@ def raise_for_overload(answer: Answer, now: float, problem: str | None = None) -
         raise RetryableError(problem or f"HTTP {answer.status}", wait)
 
 
+_OFFLINE_HINT = "; is this machine online, and is the URL right?"
+
+log = logging.getLogger(__name__)
+
+
+def _log_retry(message: str) -> None:
+    """Where retries are announced when the caller gives no ``notify`` (library use)."""
+    log.warning("%s", message)
+
+
+def _seconds(wait: float) -> str:
+    return f"{wait:.0f} s" if wait >= 1 or wait == 0 else f"{wait:.1f} s"
+
+
+def _unreachable(exc: requests.RequestException) -> bool:
+    """True when no connection was made at all: unknown host, refused, connect timeout."""
+    if isinstance(exc, requests.ConnectTimeout):
+        return True
+    reason = getattr(exc.args[0], "reason", None) if exc.args else None
+    return isinstance(reason, NewConnectionError | ConnectTimeoutError)
+
+
+def _connection_problem(exc: requests.RequestException) -> str:
+    """Why no connection was made, without urllib3's object reprs: ``[Errno 111] ...``."""
+    reason = getattr(exc.args[0], "reason", None) if exc.args else None
+    text = " ".join(str(reason if reason is not None else exc).split())
+    start = text.find("Failed to")
+    return short_error_text(text[start:] if start >= 0 else text) or type(exc).__name__
+
+
+def short_error_text(text: str) -> str:
+    """``text`` cut to 160 characters."""
+    return text if len(text) <= 160 else text[:157] + "..."
+
+
 def short_error(exc: BaseException) -> str:
     """An exception as one short line: its type and its first 160 characters."""
     text = " ".join(str(exc).split())
@@ -121,16 +167,19 @@ class PoliteSession:
         policy: Policy,
         *,
         session: requests.Session | None = None,
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], None] = time.sleep,
-        now: Callable[[], float] = time.time,
+        clock: Callable[[], float] | None = None,
+        sleep: Callable[[float], None] | None = None,
+        now: Callable[[], float] | None = None,
+        notify: Callable[[str], None] | None = None,
     ) -> None:
         self.policy = policy
+        self._notify = notify if notify is not None else _log_retry
         self._session = session if session is not None else requests.Session()
         self._owns_session = session is None
-        self._clock = clock
-        self._sleep = sleep
-        self._now = now
+        # Looked up now, not when the module was imported, so a test can replace them.
+        self._clock = clock or time.monotonic
+        self._sleep = sleep or time.sleep
+        self._now = now or time.time
         self._last_request_end: float | None = None
         self.requests_sent = 0
 
@@ -165,19 +214,26 @@ class PoliteSession:
                 return check(answer)
             except RetryableError as retry:
                 problem, requested_wait = retry.problem, retry.wait
+                unreachable = retry.unreachable
+            gave_up = f"gave up on {policy.service} {label} after {attempt} attempts: {problem}"
             if attempt >= policy.max_attempts:
-                raise policy.error(
-                    f"gave up on {policy.service} {label} after {attempt} attempts: {problem}"
-                )
-            backoff = policy.backoff[min(attempt - 1, len(policy.backoff) - 1)]
+                raise policy.error(gave_up + (_OFFLINE_HINT if unreachable else ""))
+            steps = policy.unreachable_backoff if unreachable else policy.backoff
+            backoff = steps[min(attempt - 1, len(steps) - 1)]
             wait = backoff if requested_wait is None else requested_wait
             elapsed = self._clock() - started
+            if unreachable and elapsed + wait > policy.unreachable_time:
+                raise policy.error(f"{gave_up} (no answer for {elapsed:.0f} s){_OFFLINE_HINT}")
             if elapsed + wait > policy.max_retry_time:
                 raise policy.error(
-                    f"gave up on {policy.service} {label} after {attempt} attempts: {problem} "
+                    f"{gave_up} "
                     f"(waiting {wait:.0f} s more would exceed {policy.max_retry_time:.0f} s; "
                     "try again later)"
                 )
+            self._notify(
+                f"{policy.service} {label}: {problem}; attempt {attempt} of "
+                f"{policy.max_attempts} failed, retrying in {_seconds(wait)}"
+            )
 
     def _pace(self, wait: float) -> None:
         """Sleep for ``wait`` and until ``min_interval`` has passed since the last answer."""
@@ -217,7 +273,9 @@ class PoliteSession:
             # The connection broke mid-body (IncompleteRead): as transient as a refused one.
             requests.exceptions.ChunkedEncodingError,
         ) as exc:
-            raise RetryableError(f"could not reach {url}: {short_error(exc)}") from exc
+            unreachable = _unreachable(exc)
+            why = _connection_problem(exc) if unreachable else short_error(exc)
+            raise RetryableError(f"could not reach {url}: {why}", unreachable=unreachable) from exc
         except requests.RequestException as exc:
             raise policy.error(
                 f"request for {policy.service} {label} failed: {short_error(exc)}"

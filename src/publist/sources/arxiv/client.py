@@ -177,18 +177,24 @@ class ArxivClient:
         settings: ArxivSettings | None = None,
         *,
         session: requests.Session | None = None,
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], None] = time.sleep,
-        now: Callable[[], float] = time.time,
+        clock: Callable[[], float] | None = None,
+        sleep: Callable[[float], None] | None = None,
+        now: Callable[[], float] | None = None,
+        notify: Callable[[str], None] | None = None,
     ) -> None:
         self.settings = settings if settings is not None else ArxivSettings.from_env()
         self._http = PoliteSession(
-            self.settings.policy(), session=session, clock=clock, sleep=sleep, now=now
+            self.settings.policy(),
+            session=session,
+            clock=clock,
+            sleep=sleep,
+            now=now,
+            notify=notify,
         )
         self.cache: JsonCache | None = None
         if self.settings.use_cache:
             self.cache = arxiv_cache(
-                self.settings.resolved_cache_dir, ttl=self.settings.cache_ttl, now=now
+                self.settings.resolved_cache_dir, ttl=self.settings.cache_ttl, now=now or time.time
             )
 
     def close(self) -> None:
