@@ -31,7 +31,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from bibtexparser.entrypoint import parse_string
-from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, Entry
+from bibtexparser.model import Block, DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, Entry
 
 from publist.build.pipeline import CONTAINER_TYPES, LoadedBibliography, load_bibliography
 from publist.errors import BibFileError, PublistError
@@ -137,15 +137,19 @@ def _cross_check(loaded: LoadedBibliography, report: FileReport) -> None:
         entry.key for entry in reference.entries if entry.entry_type.lower() not in CONTAINER_TYPES
     )
     report.containers = len(reference.entries) - sum(parsed.values())
-    # An entry with a field given twice is parsed, then flagged; it counts as parsed.
+    # An entry with a field given twice, or a second entry under a key, is a failed block to
+    # bibtexparser (wrapped once or twice); publist lists it, so it counts as parsed.
     for block in reference.failed_blocks:
-        if isinstance(block, DuplicateFieldKeyBlock) and isinstance(
-            block.ignore_error_block, Entry
-        ):
-            parsed[block.ignore_error_block.key] += 1
-    # A second entry with the same key is a failed block to bibtexparser; publist skips it
-    # with a duplicate-key diagnostic, so it is counted apart, not as lost.
-    report.skipped = sum(isinstance(b, DuplicateBlockKeyBlock) for b in reference.failed_blocks)
+        entry: Block | None = block
+        while isinstance(entry, DuplicateBlockKeyBlock | DuplicateFieldKeyBlock):
+            entry = entry.ignore_error_block
+        listed = isinstance(entry, Entry) and entry.entry_type.lower() not in CONTAINER_TYPES
+        if entry is not block and listed and isinstance(entry, Entry):
+            parsed[entry.key] += 1
+    # The same paper written twice under one key is listed once, with a warning.
+    once = [d.key for d in loaded.bibliography.diagnostics if d.code == "duplicate-entry"]
+    report.skipped = len(once)
+    parsed.subtract(key for key in once if key is not None)
     report.entries = sum(parsed.values())
     report.diagnostics.update(d.code for d in loaded.bibliography.diagnostics)
     items = loaded.bibliography.items
@@ -194,7 +198,8 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"files: {len(reports)}  entries: {sum(r.entries for r in reports)}  "
         f"rendered: {sum(r.rendered.get('html', 0) for r in reports)}  "
-        f"diagnostics: {sum(codes.values())}  duplicate keys skipped: {skipped}  "
+        f"diagnostics: {sum(codes.values())}  "
+        f"same paper twice under a key, listed once: {skipped}  "
         f"@xdata containers: {containers}  "
         f"crashes: {crashes}  lost entries: {lost}  "
         f"seconds: {sum(r.seconds for r in reports):.1f}"

@@ -185,3 +185,13 @@ def test_the_abstract_is_kept_as_written_and_decoded_when_shown() -> None:
     publication = build(parse(body, path=Path("a.bib")), Config()).publications[0]
     assert publication.abstract_latex == "We show $\\alpha$ \\& {B}ig  gains in the wild"
     assert to_text(publication.abstract_latex) == "We show α & Big gains in the wild"
+
+
+def test_a_string_defined_twice_keeps_the_first_definition() -> None:
+    body = '@string{cup = "Cambridge UP"}\n@string{cup = "Other"}\n@book{b, publisher = cup}\n'
+    loaded = build(parse(body, path=Path("t.bib")), Config())
+    (publication,) = loaded.publications
+    assert publication.publisher == "Cambridge UP"
+    (diagnostic,) = loaded.bibliography.diagnostics
+    assert (diagnostic.line, diagnostic.code) == (2, "duplicate-key")
+    assert diagnostic.message == "@string 'cup' is defined again; the first definition is used"

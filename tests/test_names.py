@@ -236,3 +236,35 @@ def test_superscripts_keep_marks_and_drop_affiliations(raw: str, marks: str) -> 
 def test_a_whole_name_in_braces_matches_word_by_word() -> None:
     authors, _ = parse_authors("{Qingyu Song} and {Qing Yusong} and {宋庆禹}", OWNER)
     assert [a.is_owner for a in authors] == [True, False, True]
+
+
+@pytest.mark.parametrize(
+    ("spelling", "owner"),
+    [
+        ("De Prins, Toon", "Toon De Prins"),  # BibTeX splits the two differently
+        ("{De Prins}, Toon", "Toon De Prins"),
+        ("Toon De Prins", "De Prins, Toon"),
+        ("Jouzdani, Ali Fathi", "Fathi Jouzdani, Ali"),  # a compound family name, split anew
+        ("Fathi Jouzdani, Ali", "Ali Fathi Jouzdani"),
+        ("{da Costa}, Joahannes B D", "Joahannes B. D. da Costa"),
+    ],
+)
+def test_the_same_words_split_differently_still_match(spelling: str, owner: str) -> None:
+    assert _is_owner(spelling, owner)
+
+
+@pytest.mark.parametrize(
+    "other", ["De Prins, Tom", "Prins, Toon", "Jouzdani, Ali", "Toon Prins", "Ali Fathi"]
+)
+def test_a_different_word_never_matches_a_split_name(other: str) -> None:
+    assert not _is_owner(other, "Toon De Prins", "Fathi Jouzdani, Ali")
+
+
+def test_a_configured_initials_spelling_vouches_for_initials_only() -> None:
+    # An al-folio site listing "B. Chen" among its names: initials as written, and undotted.
+    assert _is_owner("Chen, B.", "Boqi Chen", "B. Chen")
+    assert _is_owner("Chen, B", "Boqi Chen", "B. Chen")
+    assert not _is_owner("Bo Chen", "Boqi Chen", "B. Chen")  # a name is not vouched for
+    assert _is_owner("Jouzdani, A Fathi", "Ali Fathi Jouzdani", initials=True)
+    assert not _is_owner("Jouzdani, A Fathi", "Ali Fathi Jouzdani")
+    assert not _is_owner("Jouzdani, B Fathi", "Ali Fathi Jouzdani", initials=True)

@@ -134,6 +134,13 @@ def _parse(text: str, *, path: Path, source: SourceFile | None) -> SourceDocumen
                     f"duplicate entry key (first at line {first}); "
                     "BibTeX and biber use only the first entry",
                 )
+        elif isinstance(block, bp.DuplicateBlockKeyBlock):
+            # A second @string of the same name: bibtexparser keeps the first definition.
+            problem(
+                block.key,
+                "duplicate-key",
+                f"@string {block.key!r} is defined again; the first definition is used",
+            )
         elif isinstance(block, bp.ParsingFailedBlock):
             problem(
                 _guess_key(block.raw or ""),
