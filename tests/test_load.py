@@ -192,6 +192,6 @@ def test_a_string_defined_twice_keeps_the_first_definition() -> None:
     loaded = build(parse(body, path=Path("t.bib")), Config())
     (publication,) = loaded.publications
     assert publication.publisher == "Cambridge UP"
-    (diagnostic,) = loaded.bibliography.diagnostics
-    assert (diagnostic.line, diagnostic.code) == (2, "duplicate-key")
+    (diagnostic,) = [d for d in loaded.bibliography.diagnostics if d.code == "duplicate-key"]
+    assert diagnostic.line == 2
     assert diagnostic.message == "@string 'cup' is defined again; the first definition is used"
