@@ -6,11 +6,11 @@ nodes with a role; each exporter escapes plain :class:`Text` in its own way.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from publist.model import Author, Category, Publication
+
 
 @dataclass(frozen=True, slots=True)
 class Text:

@@ -135,8 +135,33 @@ def _initials(name: _Name) -> str:
 # Words that begin a family name whatever their case ("Toon De Prins", "Jan Van Winckel"):
 # BibTeX reads a capitalised one in "First von Last" as a given name, so it is moved back.
 SURNAME_PARTICLES = frozenset(
-    "da das de del della der des di do dos du la le st ten ter van vande vander von zu "
-    "bin ibn al el".split()
+    [
+        "da",
+        "das",
+        "de",
+        "del",
+        "della",
+        "der",
+        "des",
+        "di",
+        "do",
+        "dos",
+        "du",
+        "la",
+        "le",
+        "st",
+        "ten",
+        "ter",
+        "van",
+        "vande",
+        "vander",
+        "von",
+        "zu",
+        "bin",
+        "ibn",
+        "al",
+        "el",
+    ]
 )
 
 

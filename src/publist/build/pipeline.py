@@ -9,20 +9,22 @@ from typing import Protocol
 
 from publist.bibtex.arxiv_ids import ARXIV_ID_FIELDS, find_arxiv_id
 from publist.bibtex.inherit import resolve as resolve_inheritance
-from publist.bibtex.parse import RawEntry, SourceDocument, load
-from publist.bibtex.values import evaluate, parse_month
-from publist.build.identity import same_paper
-from publist.build.categorize import categorize, group_and_number
-from publist.config import Config, load_config
 from publist.bibtex.latex import to_text
 from publist.bibtex.links import bare_doi, collect_links
-from publist.model import Author, Bibliography, Diagnostic, Publication, Severity
-from publist.build.owner import OwnerMatcher
 from publist.bibtex.names import parse_authors
+from publist.bibtex.parse import RawEntry, SourceDocument, load
+from publist.bibtex.values import evaluate, parse_month
+from publist.build.categorize import categorize, group_and_number
+from publist.build.identity import same_paper
+from publist.build.owner import OwnerMatcher
+from publist.config import Config, load_config
+from publist.model import Author, Bibliography, Diagnostic, Publication, Severity
 
 # biblatex: "@xdata entries hold data which may be inherited by other entries"; never listed.
 CONTAINER_TYPES = frozenset({"xdata"})
 _YEAR = re.compile(r"\b(\d{4})\b")
+
+
 @dataclass(frozen=True, slots=True)
 class LoadedBibliography:
     """The result of the pipeline: the source document, the read model and the lists."""
@@ -45,7 +47,6 @@ class LoadedBibliography:
             for entry in self.document.entries
             if entry.position in by_position
         ]
-
 
     def diagnostics_for(self, entry: RawEntry) -> list[Diagnostic]:
         """The diagnostics about ``entry``: its key, on one of its lines (keys may repeat)."""
@@ -290,7 +291,6 @@ def _people(value: str, owner: OwnerMatcher, field: str, report: _Reporter) -> l
 def _parse_year(value: str) -> int | None:
     match = _YEAR.search(value)
     return int(match.group(1)) if match else None
-
 
 
 __all__ = ["LoadedBibliography", "build", "load_bibliography", "to_publication"]

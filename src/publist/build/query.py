@@ -6,9 +6,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from publist.build.textfold import fold_words as fold
 from publist.errors import UsageError
 from publist.model import CATEGORY_NAMES, Category, Item, Publication
-from publist.build.textfold import fold_words as fold
 
 
 def parse_category(name: str) -> Category:
