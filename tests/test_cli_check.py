@@ -88,7 +88,8 @@ def test_check_undecodable_bib(tmp_path: Path) -> None:
 
 def test_pre_commit_hook_runs_publist_check_on_bib_changes() -> None:
     hooks = (ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
-    settings = dict(re.findall(r"^-? *(\w+): (.+)$", hooks, re.M))
+    first_hook = re.split(r"(?m)^(?=- id: )", hooks)[1]
+    settings = dict(re.findall(r"^-? *(\w+): (.+)$", first_hook, re.M))
     assert settings["id"] == "publist-check"
     assert settings["entry"] == "publist check"
     assert settings["language"] == "python"

@@ -23,7 +23,7 @@ def test_show_by_key_and_by_label_agree(in_workdir: Path) -> None:
 def test_show_names_the_rule_and_the_line(in_workdir: Path) -> None:
     result = run_cli("show", "C7")
     assert "rule        the entry's category field" in result.stdout
-    assert "source      publications.bib:27" in result.stdout
+    assert "source      publications.bib:30" in result.stdout
 
 
 def test_show_unknown_label(in_workdir: Path) -> None:
@@ -53,7 +53,7 @@ def test_show_json(in_workdir: Path) -> None:
     result = run_cli("show", "--json", "C6")
     assert result.exit_code == 0
     data = json.loads(result.stdout)
-    assert (data["key"], data["label"], data["line"]) == ("song2024towards", "C6", 38)
+    assert (data["key"], data["label"], data["line"]) == ("song2024towards", "C6", 42)
     assert data["problems"] == []
 
 

@@ -58,7 +58,8 @@ def test_into_keeps_crlf_and_bom(tmp_path: Path) -> None:
         (f"no markers here\n{END_MARKER}\n", f"marker {START_MARKER} not found"),
         (f"{START_MARKER}\nno end\n", f"marker {END_MARKER} not found"),
         (f"a\n{END_MARKER}\nb\n{START_MARKER}\n", f"{END_MARKER} comes before {START_MARKER}"),
-        (f"{START_MARKER}{END_MARKER}{START_MARKER}{END_MARKER}", "appear more than once"),
+        (f"{START_MARKER}\n{START_MARKER}\n{END_MARKER}\n", "a publist block inside another"),
+        (f"{START_MARKER}\n{END_MARKER}\n{END_MARKER}\n", "closes no block"),
     ],
 )
 def test_bad_markers_are_an_error_and_leave_the_file_untouched(
@@ -101,3 +102,13 @@ def test_the_library_refuses_output_and_into_together(tmp_path: Path) -> None:
         export(BUNDLED_BIB, output=tmp_path / "out.md", into=page)
     assert not (tmp_path / "out.md").exists()
     assert page.read_text(encoding="utf-8") == "<!-- publist:start -->\n<!-- publist:end -->\n"
+
+
+def test_two_bare_blocks_are_both_filled(tmp_path: Path) -> None:
+    page = tmp_path / "page.md"
+    page.write_text(f"{START_MARKER}{END_MARKER}\ntext\n{START_MARKER}{END_MARKER}\n", "utf-8")
+    result = run_cli("export", "--bib", BUNDLED_BIB, "--into", page)
+    assert result.exit_code == 0, result.stderr
+    golden = (GOLDEN_DIR / "bundled.md").read_text(encoding="utf-8")
+    block = f"{START_MARKER}\n\n{golden}\n{END_MARKER}"
+    assert page.read_text(encoding="utf-8") == f"{block}\ntext\n{block}\n"

@@ -201,7 +201,7 @@ def test_item_json_has_the_documented_fields() -> None:
             {"kind": "arXiv", "url": "https://arxiv.org/abs/2501.18092"},
         ],
         "path": str(BUNDLED_BIB),
-        "line": 6,
+        "line": 7,
         "stale": None,
     }
 

@@ -27,6 +27,8 @@ from publist.model import Diagnostic
 if TYPE_CHECKING:
     from rich.console import Console, RenderHook
 
+    from publist.output.export import DocumentUpdate
+
 app = typer.Typer(
     name="publist",
     help="Keep your publications in one BibTeX file; get the lists of your CV and homepage.",
@@ -194,13 +196,20 @@ def export(
         Path | None, typer.Option("--output", "-o", help="Write to this file (atomically).")
     ] = None,
     into: Annotated[
-        Path | None,
+        list[Path] | None,
         typer.Option(
             "--into",
-            help="Replace the text between <!-- publist:start --> and <!-- publist:end --> "
-            "in this file.",
+            help="Fill every publist block (<!-- publist:start ... --> to <!-- publist:end -->, "
+            "labels and counts) of this document; repeat for more documents.",
         ),
     ] = None,
+    check_only: Annotated[
+        bool,
+        typer.Option(
+            "--check",
+            help="With --into: write nothing; exit 1 and name the blocks that are out of date.",
+        ),
+    ] = False,
     standalone: Annotated[
         bool, typer.Option("--standalone", help="A complete HTML page instead of a fragment.")
     ] = False,
@@ -218,16 +227,37 @@ def export(
             fmt=fmt,
             config_path=config,
             output=output,
-            into=into,
+            into=into or (),
+            check=check_only,
             standalone=standalone,
             strict=strict,
             encoding=encoding,
         )
         _report(result.diagnostics)
-        if result.written_to is None:
+        if result.documents:
+            _documents_report(result.documents, check=check_only)
+            if check_only and result.stale:
+                raise typer.Exit(ExitCode.INPUT)
+        elif result.written_to is None:
             _output(result.text)
         else:
             _say(f"wrote {result.format} to {result.written_to}")
+
+
+def _documents_report(documents: Sequence[DocumentUpdate], *, check: bool) -> None:
+    """One line per document, and with ``--check`` one per out-of-date block."""
+    for document in documents:
+        blocks = f"{document.blocks} block{'' if document.blocks == 1 else 's'}"
+        if not document.changes:
+            _say(f"{document.path} is up to date ({blocks})")
+            continue
+        changed = len(document.changes)
+        if check:
+            for change in document.changes:
+                _say(f"{document.path}:{change.line}: out of date: {change.opening}")
+            _say(f"{document.path}: {changed} of {blocks} out of date; run without --check")
+        else:
+            _say(f"wrote {document.path} ({changed} of {blocks} changed)")
 
 
 def _terminal() -> Console:

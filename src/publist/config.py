@@ -61,6 +61,10 @@ class Config:
     prefixes: MappingProxyType[Category, str] = field(default_factory=lambda: DEFAULT_PREFIXES)
     numbering: str = "per-category"
     marks: MappingProxyType[str, str] = field(default_factory=lambda: DEFAULT_MARKS)
+    # [lists] max_authors: longer author lists are shortened (the owner always shown).
+    max_authors: int | None = None
+    # [lists] group_by = "year": a subheading per year inside each list.
+    group_by_year: bool = False
     markdown_heading_level: int = 3
     html_title: str = "Publications"
     stale_months: int = 24
@@ -118,7 +122,15 @@ def parse_config(data: dict[str, Any], *, path: Path | None = None) -> Config:
         raise fail("owner.match_initials must be true or false")
 
     lists = _table(data, "lists", fail)
-    _only(lists, {"order", "numbering"}, "lists", fail)
+    _only(lists, {"order", "numbering", "max_authors", "group_by"}, "lists", fail)
+    max_authors = lists.get("max_authors")
+    if max_authors is not None and (
+        not isinstance(max_authors, int) or isinstance(max_authors, bool) or max_authors < 1
+    ):
+        raise fail("lists.max_authors must be a whole number of at least 1")
+    group_by = lists.get("group_by", "none")
+    if group_by not in ("none", "year"):
+        raise fail('lists.group_by must be "year" or "none"')
     order = DEFAULT_ORDER
     if "order" in lists:
         raw_order = lists["order"]
@@ -172,6 +184,8 @@ def parse_config(data: dict[str, Any], *, path: Path | None = None) -> Config:
         headings=MappingProxyType(headings),
         prefixes=MappingProxyType(prefixes),
         numbering=numbering,
+        max_authors=max_authors,
+        group_by_year=group_by == "year",
         marks=MappingProxyType(marks),
         markdown_heading_level=level,
         html_title=title,

@@ -129,6 +129,10 @@ class Publication:
     # a synced entry and only `show` displays it, so the view decodes it (views/table.py).
     abstract_latex: str = ""
     selected: bool = False
+    # The ``keywords`` field, split on commas and semicolons, as written.
+    keywords: tuple[str, ...] = ()
+    # al-folio's award badge: ``award_name`` (short), else ``award``.
+    award: str = ""
     links: tuple[Link, ...] = ()
     editors: tuple[Author, ...] = ()
     # A unique, stable name for links (the HTML id): the key, or ``key-2`` for the second

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from publist.build.textfold import fold_words
 from publist.model import Author, Category, Publication
 
 
@@ -37,8 +38,14 @@ def plain(nodes: Iterable[Inline]) -> str:
     return "".join(node.text for node in nodes)
 
 
-def format_authors(authors: Sequence[Author]) -> list[Inline]:
-    """``A, B, and C`` with the owner in :class:`Strong` and marks after the name."""
+def format_authors(authors: Sequence[Author], *, max_authors: int | None = None) -> list[Inline]:
+    """``A, B, and C`` with the owner in :class:`Strong` and marks after the name.
+
+    With ``max_authors``, a longer list is shortened to its first names and "et al.", and an
+    owner beyond them is still shown: ``A, B, C, …, **Owner**, et al.``.
+    """
+    if max_authors is not None and len(authors) > max_authors:
+        return _shortened(authors, max_authors)
     nodes: list[Inline] = []
     count = len(authors)
     for index, author in enumerate(authors):
@@ -49,19 +56,41 @@ def format_authors(authors: Sequence[Author]) -> list[Inline]:
                 nodes.append(Text(", and "))
             else:
                 nodes.append(Text(", "))
-        name = author.display
-        nodes.append(Strong(name, "owner") if author.is_owner else Text(name))
-        if author.marks:
-            nodes.append(Text(author.marks))
+        _name(nodes, author)
     return nodes
 
 
-def format_entry(publication: Publication) -> list[Inline]:
-    """The entry in the CV's style: authors, quoted title, venue, year."""
+def _name(nodes: list[Inline], author: Author) -> None:
+    name = author.display
+    nodes.append(Strong(name, "owner") if author.is_owner else Text(name))
+    if author.marks:
+        nodes.append(Text(author.marks))
+
+
+def _shortened(authors: Sequence[Author], limit: int) -> list[Inline]:
+    shown = list(authors[:limit])
+    owner = next((i for i, a in enumerate(authors) if a.is_owner), None)
+    nodes: list[Inline] = []
+    for index, author in enumerate(shown):
+        if index:
+            nodes.append(Text(", "))
+        _name(nodes, author)
+    if owner is not None and owner >= limit:
+        # The owner is never hidden: after an ellipsis, in their place's stead.
+        nodes.append(Text(", …, " if owner > limit else ", "))
+        _name(nodes, authors[owner])
+        if owner == len(authors) - 1:
+            return nodes
+    nodes.append(Text(", et al."))
+    return nodes
+
+
+def format_entry(publication: Publication, *, max_authors: int | None = None) -> list[Inline]:
+    """The entry in the CV's style: authors, quoted title, venue, year, award and note."""
     nodes: list[Inline] = []
     people = publication.authors or publication.editors
     if people:
-        nodes.extend(format_authors(people))
+        nodes.extend(format_authors(people, max_authors=max_authors))
         if not publication.authors:
             nodes.append(Text(", editors" if len(people) > 1 else ", editor"))
         _end_sentence(nodes)
@@ -75,7 +104,29 @@ def format_entry(publication: Publication) -> list[Inline]:
         nodes.append(Text(_space(nodes)))
         nodes.extend(venue)
         _end_sentence(nodes)
+    if publication.award:
+        nodes.append(Text(_space(nodes)))
+        nodes.append(Strong(publication.award, "award"))
+        _end_sentence(nodes)
+    if publication.note and not _note_shown(publication, plain(venue)):
+        nodes.append(Text(f"{_space(nodes)}{publication.note}"))
+        _end_sentence(nodes)
     return nodes
+
+
+def _note_shown(publication: Publication, venue: str) -> bool:
+    """True when the line already says what the note says: the venue line uses it (a misc
+    entry's, a preprint's without a venue), or it repeats the arXiv id or the venue."""
+    note = publication.note
+    if publication.category is Category.OTHER:
+        return True
+    if publication.category is Category.SUBMISSION and not (
+        publication.arxiv_id or publication.venue
+    ):
+        return True
+    if publication.arxiv_id and publication.arxiv_id in note:
+        return True  # "arXiv preprint arXiv:2501.18092" beside the id the line shows
+    return fold_words(note) in fold_words(venue)
 
 
 def _space(nodes: Sequence[Inline]) -> str:

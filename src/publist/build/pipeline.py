@@ -23,6 +23,7 @@ from publist.model import Author, Bibliography, Diagnostic, Publication, Severit
 # biblatex: "@xdata entries hold data which may be inherited by other entries"; never listed.
 CONTAINER_TYPES = frozenset({"xdata"})
 _YEAR = re.compile(r"\b(\d{4})\b")
+_KEYWORD_SEPARATORS = re.compile(r"[,;]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,6 +268,10 @@ def to_publication(
         doi=doi,
         abstract_latex=raw("abstract"),
         selected=raw("selected").strip().lower() in ("true", "yes", "1"),
+        keywords=tuple(
+            word for part in _KEYWORD_SEPARATORS.split(text("keywords")) if (word := part.strip())
+        ),
+        award=text("award_name") or text("award"),
         links=links,
         editors=tuple(editors),
     )

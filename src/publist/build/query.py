@@ -1,4 +1,4 @@
-"""Filters for ``publist list``: category, year, and a case- and accent-insensitive search."""
+"""Which publications a list shows: category, years, keywords, keys, selected, first author."""
 
 from __future__ import annotations
 
@@ -21,12 +21,24 @@ def parse_category(name: str) -> Category:
 
 @dataclass(frozen=True, slots=True)
 class Filters:
-    """What ``list`` keeps; every filter given must match (an empty filter keeps everything)."""
+    """What a list keeps; every filter given must match (an empty filter keeps everything).
+
+    ``keywords`` are casefolded; an entry passes when it has any of them. ``keys`` keeps the
+    entries with those keys. ``first_author`` keeps the papers whose first author is the owner,
+    or on which the owner shares the first author's co-first mark (``*``: equal contribution).
+    """
 
     categories: frozenset[Category] = frozenset()
     year: int | None = None
     since: int | None = None
+    until: int | None = None
     search: str = ""
+    selected: bool = False
+    keywords: frozenset[str] = frozenset()
+    keys: frozenset[str] = frozenset()
+    first_author: bool = False
+    # Marks that mean "equal contribution" (from the config's marks; "*" by default).
+    co_first_marks: frozenset[str] = frozenset("*")
 
     def matches(self, publication: Publication) -> bool:
         """True when ``publication`` passes every filter."""
@@ -36,7 +48,29 @@ class Filters:
             return False
         if self.since is not None and (publication.year is None or publication.year < self.since):
             return False
+        if self.until is not None and (publication.year is None or publication.year > self.until):
+            return False
+        if self.selected and not publication.selected:
+            return False
+        if self.keys and publication.key not in self.keys:
+            return False
+        if self.keywords and not self.keywords & {k.casefold() for k in publication.keywords}:
+            return False
+        if self.first_author and not is_first_author(publication, self.co_first_marks):
+            return False
         return matches_search(publication, self.search)
+
+
+def is_first_author(publication: Publication, co_first_marks: frozenset[str]) -> bool:
+    """The owner is the first author, or carries the first author's co-first mark."""
+    authors = publication.authors
+    if not authors:
+        return False
+    first = authors[0]
+    if first.is_owner:
+        return True
+    shared = set(first.marks) & co_first_marks
+    return bool(shared) and any(a.is_owner and shared & set(a.marks) for a in authors[1:])
 
 
 def search_text(publication: Publication) -> str:

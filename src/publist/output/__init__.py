@@ -10,6 +10,7 @@ from publist.config import Config
 from publist.errors import UsageError
 from publist.model import Bibliography
 from publist.output import html, markdown, text
+from publist.output.style import ListStyle
 
 FORMATS: MappingProxyType[str, Callable[..., str]] = MappingProxyType(
     {"md": markdown.render, "html": html.render, "text": text.render}
@@ -34,7 +35,13 @@ def resolve_format(name: str | None, *, output: Path | None = None) -> str:
 
 
 def render(
-    fmt: str, bibliography: Bibliography, config: Config, *, standalone: bool = False
+    fmt: str,
+    bibliography: Bibliography,
+    config: Config,
+    *,
+    standalone: bool = False,
+    style: ListStyle | None = None,
 ) -> str:
     """Render ``bibliography`` in format ``fmt`` (see :data:`FORMATS`)."""
-    return FORMATS[resolve_format(fmt)](bibliography, config, standalone=standalone)
+    render_format = FORMATS[resolve_format(fmt)]
+    return render_format(bibliography, config, standalone=standalone, style=style)

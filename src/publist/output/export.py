@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from publist.bibtex.source import read_source
 from publist.build.pipeline import load_bibliography
+from publist.config import Config
 from publist.errors import StrictModeError, UsageError
 from publist.fsio import atomic_write
-from publist.model import Diagnostic
+from publist.model import Bibliography, Diagnostic
 from publist.output import render, resolve_format
-from publist.output.document import replace_between_markers
+from publist.output.document import BlockChange, fill_document
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentUpdate:
+    """One ``--into`` document: its path, its blocks, and those that were (or would be) changed."""
+
+    path: Path
+    blocks: int
+    changes: tuple[BlockChange, ...]
+    written: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +34,12 @@ class ExportResult:
     format: str
     diagnostics: tuple[Diagnostic, ...]
     written_to: Path | None = None
+    documents: tuple[DocumentUpdate, ...] = ()
+
+    @property
+    def stale(self) -> bool:
+        """True when some ``--into`` document was not current (``check`` runs write nothing)."""
+        return any(document.changes for document in self.documents)
 
 
 def export(
@@ -30,19 +48,25 @@ def export(
     fmt: str | None = None,
     config_path: Path | None = None,
     output: Path | None = None,
-    into: Path | None = None,
+    into: Path | Sequence[Path] = (),
+    check: bool = False,
     standalone: bool = False,
     strict: bool = False,
     encoding: str = "utf-8",
 ) -> ExportResult:
-    """Render ``bib_path``; write to ``output`` or between the markers of ``into`` if given.
+    """Render ``bib_path``; write to ``output``, or fill every block of each ``into`` document.
 
-    With ``strict``, any diagnostic raises :class:`StrictModeError` and nothing is written.
+    All documents are read and filled before any is written: a bad block in one leaves every
+    document untouched. With ``check``, nothing is written and :attr:`ExportResult.documents`
+    tells which blocks are out of date. With ``strict``, any diagnostic raises
+    :class:`StrictModeError` and nothing is written.
     """
-    if output is not None and into is not None:
+    documents = [into] if isinstance(into, Path) else list(into)
+    if output is not None and documents:
         raise UsageError("use either -o/--output or --into, not both")
-    target = output or into
-    chosen = resolve_format(fmt, output=target)
+    if check and not documents:
+        raise UsageError("--check compares documents: give them with --into")
+    chosen = resolve_format(fmt, output=output or (documents[0] if documents else None))
     loaded = load_bibliography(bib_path, config_path=config_path, encoding=encoding)
     diagnostics = loaded.bibliography.diagnostics
     if strict and diagnostics:
@@ -52,11 +76,26 @@ def export(
             path=bib_path,
             diagnostics=diagnostics,
         )
+    if documents:
+        updates = _fill_documents(documents, loaded.bibliography, loaded.config, fmt, check)
+        return ExportResult("", chosen, diagnostics, documents=updates)
     text = render(chosen, loaded.bibliography, loaded.config, standalone=standalone)
-    if into is not None:
-        page = read_source(into)
-        new = replace_between_markers(page.text, text, path=into)
-        atomic_write(into, new, encoding=page.encoding, bom=page.bom)
-    elif output is not None:
+    if output is not None:
         atomic_write(output, text)
-    return ExportResult(text, chosen, diagnostics, target)
+    return ExportResult(text, chosen, diagnostics, written_to=output)
+
+
+def _fill_documents(
+    paths: Sequence[Path], bibliography: Bibliography, config: Config, fmt: str | None, check: bool
+) -> tuple[DocumentUpdate, ...]:
+    filled = []
+    for path in dict.fromkeys(paths):
+        page = read_source(path)
+        filled.append((page, fill_document(page.text, bibliography, config, path=path, fmt=fmt)))
+    updates = []
+    for page, document in filled:
+        write = bool(document.changes) and not check
+        if write:
+            atomic_write(page.path, document.text, encoding=page.encoding, bom=page.bom)
+        updates.append(DocumentUpdate(page.path, document.blocks, document.changes, write))
+    return tuple(updates)

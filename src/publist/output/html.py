@@ -11,6 +11,7 @@ from publist.build.control import drop_control
 from publist.build.markup import Inline, Strong, format_entry
 from publist.config import Config
 from publist.model import Bibliography, Item
+from publist.output.style import ListStyle, year_groups
 
 _NOT_ID = re.compile(r"\s+")
 
@@ -57,7 +58,7 @@ def _inline(nodes: Iterable[Inline]) -> str:
     return "".join(out)
 
 
-def _item(item: Item) -> str:
+def _item(item: Item, style: ListStyle) -> str:
     publication = item.publication
     anchor = _attr(_NOT_ID.sub("-", publication.ref))
     links = [
@@ -69,20 +70,32 @@ def _item(item: Item) -> str:
     return (
         f'<li class="publist-entry" id="{anchor}" data-label="{_attr(item.label)}">'
         f'<span class="publist-label">{_text(item.label)}.</span> '
-        f"{_inline(format_entry(publication))}{link_html}</li>"
+        f"{_inline(format_entry(publication, max_authors=style.max_authors))}{link_html}</li>"
     )
 
 
-def render(bibliography: Bibliography, config: Config, *, standalone: bool = False) -> str:
+def render(
+    bibliography: Bibliography,
+    config: Config,
+    *,
+    standalone: bool = False,
+    style: ListStyle | None = None,
+) -> str:
     """The lists as an HTML fragment, or a complete page when ``standalone``."""
+    style = style or ListStyle.of(config)
     parts = ['<div class="publist">']
     for section in bibliography.sections:
         slug = _attr(section.category.value)
         parts.append(f'<section class="publist-section" id="publist-{slug}">')
-        parts.append(f"<h2>{_text(section.heading)}</h2>")
-        parts.append('<ol class="publist-entries" style="list-style: none; padding-left: 0">')
-        parts.extend(_item(item) for item in section.items)
-        parts.append("</ol>")
+        if style.headings:
+            parts.append(f"<h2>{_text(section.heading)}</h2>")
+        groups = year_groups(section.items) if style.group_by_year else [("", section.items)]
+        for year, items in groups:
+            if year:
+                parts.append(f'<h3 class="publist-year">{_text(year)}</h3>')
+            parts.append('<ol class="publist-entries" style="list-style: none; padding-left: 0">')
+            parts.extend(_item(item, style) for item in items)
+            parts.append("</ol>")
         parts.append("</section>")
     if bibliography.legend:
         legend = " ".join(

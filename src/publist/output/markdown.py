@@ -8,7 +8,8 @@ from collections.abc import Iterable
 from publist.build.control import drop_control
 from publist.build.markup import Inline, Strong, format_entry
 from publist.config import Config
-from publist.model import Bibliography
+from publist.model import Bibliography, Item
+from publist.output.style import ListStyle, year_groups
 
 # Characters that start Markdown syntax inline (emphasis, links, code, HTML, tables, strike).
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~#&$])")
@@ -79,8 +80,15 @@ def inline(nodes: Iterable[Inline]) -> str:
     return "".join(out)
 
 
-def render(bibliography: Bibliography, config: Config, *, standalone: bool = False) -> str:
+def render(
+    bibliography: Bibliography,
+    config: Config,
+    *,
+    standalone: bool = False,
+    style: ListStyle | None = None,
+) -> str:
     """The lists as Markdown; ``standalone`` adds a top-level title."""
+    style = style or ListStyle.of(config)
     hashes = "#" * config.markdown_heading_level
     blocks: list[str] = []
     if standalone:
@@ -88,14 +96,23 @@ def render(bibliography: Bibliography, config: Config, *, standalone: bool = Fal
             f"{'#' * max(1, config.markdown_heading_level - 1)} {escape(config.html_title)}"
         )
     for section in bibliography.sections:
-        lines = [f"{hashes} {escape(section.heading)}", ""]
-        lines.extend(
-            f"- {label_marker(item.label)} {inline(format_entry(item.publication))}"
-            for item in section.items
-        )
+        lines = [f"{hashes} {escape(section.heading)}", ""] if style.headings else []
+        if style.group_by_year:
+            for year, items in year_groups(section.items):
+                lines.extend([f"{hashes}# {escape(year)}", ""])
+                lines.extend(_item(item, style) for item in items)
+                lines.append("")
+            lines.pop()
+        else:
+            lines.extend(_item(item, style) for item in section.items)
         blocks.append("\n".join(lines))
     if bibliography.legend:
         blocks.append(
             " ".join(escape(f"{mark} {meaning}") for mark, meaning in bibliography.legend)
         )
     return "\n\n".join(blocks) + "\n" if blocks else ""
+
+
+def _item(item: Item, style: ListStyle) -> str:
+    entry = format_entry(item.publication, max_authors=style.max_authors)
+    return f"- {label_marker(item.label)} {inline(entry)}"
