@@ -138,6 +138,27 @@ def prepare_files(folder: Path, sizes: Sequence[int]) -> tuple[BibFile, list[Bib
     return big, generated
 
 
+DOCUMENT_BLOCKS = 30
+_YEAR_FIELD = re.compile(r"(?im)^\s*year\s*=\s*[{\"]?\s*(\d{4})")
+
+
+def block_document(bib: Path, path: Path) -> Path:
+    """A CV of 30 publist blocks over ``bib``: the whole lists, the newest year's list, and 14
+    label and 14 count blocks by year (years repeat when the file has fewer)."""
+    years = sorted({int(y) for y in _YEAR_FIELD.findall(bib.read_text("utf-8", "replace"))})
+    newest = years[::-1]
+    lines = ["# CV", "", "<!-- publist:start -->", "<!-- publist:end -->", ""]
+    lines += [f"<!-- publist:start year={newest[0]} heading=no -->", "<!-- publist:end -->", ""]
+    for index in range((DOCUMENT_BLOCKS - 2) // 2):
+        year = newest[index % len(newest)]
+        lines.append(
+            f"- {year}: <!-- publist:count year={year} --><!-- publist:end --> papers, "
+            f"<!-- publist:labels year={year} --><!-- publist:end -->"
+        )
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
 def _k(size: int) -> str:
     return f"{size // 1000}k" if size % 1000 == 0 else str(size)
 
@@ -161,6 +182,16 @@ def build_cases(
         # The fixed cost of a run: interpreter, imports, option parsing.
         Case("publist export -f md", "empty .bib", publist("export", "-b", empty), 0),
     ]
+    for bib in (bundled, big):
+        document = block_document(bib.path, folder / f"cv-{len(cases)}.md")
+        cases.append(
+            Case(
+                f"publist export --into ({DOCUMENT_BLOCKS} blocks)",
+                bib.label,
+                publist("export", "-b", bib.path, "--into", document),
+                bib.entries,
+            )
+        )
     for bib in (bundled, big, *generated):
         for fmt in ("md", "html", "text"):
             cases.append(
@@ -282,6 +313,20 @@ def check_targets(
                     f"{low.median:.2f} s → {high.median:.2f} s = {growth:.2f} ×",
                 )
             )
+    for bib_label, slack in (("bundled publications.bib", 0.03), (big.label, 0.1)):
+        into = _find(cases, f"publist export --into ({DOCUMENT_BLOCKS} blocks)", bib_label)
+        export = _find(cases, "publist export -f md", bib_label)
+        if into is None or export is None:
+            continue
+        extra = into.median - export.median
+        verdicts.append(
+            Verdict(
+                f"filling {DOCUMENT_BLOCKS} blocks of a CV from {bib_label} ≤ its export + "
+                f"{slack * 1000:.0f} ms",
+                into.ok and export.ok and extra <= slack,
+                f"{into.median:.3f} s vs {export.median:.3f} s ({extra * 1000:+.0f} ms)",
+            )
+        )
     quick = [_find(cases, "publist --help", "")]
     quick += [
         _find(cases, f"publist export -f {f}", "bundled publications.bib")
@@ -388,6 +433,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         folder = Path(tmp)
         big, generated = prepare_files(folder, QUICK_SIZES if args.quick else FULL_SIZES)
         cases = build_cases(big, generated, folder=folder)
+        for case in cases:
+            if "--into" in case.argv:
+                # Fill the document once: the timed runs then find it current, as a CV mostly is.
+                run_process(case.argv, env=env)
         print(f"publist bench: {runs} run(s) of {len(cases)} commands ...", file=sys.stderr)
         measure(cases, runs=runs, env=env)
         verdicts = check_targets(cases, big, generated)
