@@ -193,7 +193,11 @@ def build_cases(
             )
         )
     for bib in (bundled, big, *generated):
-        for fmt in ("md", "html", "text"):
+        # LaTeX on the bundled and the big file only: the generated sizes measure growth.
+        formats = (
+            ("md", "html", "text", "latex") if bib in (bundled, big) else ("md", "html", "text")
+        )
+        for fmt in formats:
             cases.append(
                 Case(
                     f"publist export -f {fmt}",
@@ -271,7 +275,7 @@ def check_targets(
     verdicts: list[Verdict] = []
     raw = _find(cases, "bibtexparser raw parse", big.label)
     pybtex = _find(cases, "pybtex parse + Markdown", big.label)
-    for fmt in ("md", "html"):
+    for fmt in ("md", "html", "latex"):
         export = _find(cases, f"publist export -f {fmt}", big.label)
         what = f"export -f {fmt} of {big.label}"
         if export is None or not export.ok:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import os
+import re
 import sys
 import tempfile
 import time
@@ -35,7 +36,7 @@ from bibtexparser.model import Block, DuplicateBlockKeyBlock, DuplicateFieldKeyB
 
 from publist.build.pipeline import CONTAINER_TYPES, LoadedBibliography, load_bibliography
 from publist.errors import BibFileError, PublistError
-from publist.output import FORMATS, markdown, render
+from publist.output import FORMATS, latex, markdown, render
 
 SUFFIXES = (".bib", ".bib.gz")
 
@@ -92,6 +93,9 @@ def _rendered_labels(fmt: str, text: str, labels: list[str]) -> list[str]:
         collector.feed(text)
         collector.close()
         return collector.labels
+    if fmt == "latex":
+        items = {f"\\item[{latex.escape(label)}.]": label for label in labels}
+        return [items[m] for m in re.findall(r"\\item\[[^\]\n]*\.\]", text) if m in items]
     wanted = {
         (f"- {markdown.label_marker(label)} " if fmt == "md" else f"{label}. "): label
         for label in labels

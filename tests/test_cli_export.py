@@ -67,7 +67,9 @@ def test_standalone_html() -> None:
 def test_unknown_format_is_a_usage_error() -> None:
     result = run_cli("export", "--format", "pdf", "--bib", BUNDLED_BIB)
     assert result.exit_code == ExitCode.USAGE
-    assert result.stderr.strip() == "error: unknown format 'pdf' (choose from: md, html, text)"
+    assert (
+        result.stderr.strip() == "error: unknown format 'pdf' (choose from: md, html, text, latex)"
+    )
     assert result.stdout == ""
 
 

@@ -12,7 +12,7 @@ from publist.output import FORMATS, render
 from tests.golden import assert_golden
 from tests.helpers import BUNDLED_BIB, BUNDLED_CONFIG, EDGE_BIB, EDGE_CONFIG
 
-SUFFIX = {"md": "md", "html": "html", "text": "txt"}
+SUFFIX = {"md": "md", "html": "html", "text": "txt", "latex": "tex"}
 CASES = {"bundled": (BUNDLED_BIB, BUNDLED_CONFIG), "edge": (EDGE_BIB, EDGE_CONFIG)}
 
 
@@ -24,12 +24,13 @@ def test_export_matches_golden(case: str, fmt: str) -> None:
     assert_golden(f"{case}.{SUFFIX[fmt]}", render(fmt, loaded.bibliography, loaded.config))
 
 
+@pytest.mark.parametrize("fmt", ["html", "latex"])
 @pytest.mark.parametrize("case", sorted(CASES))
-def test_standalone_html_matches_golden(case: str) -> None:
+def test_standalone_matches_golden(case: str, fmt: str) -> None:
     bib, config = CASES[case]
     loaded = load_bibliography(bib, config_path=config)
-    page = render("html", loaded.bibliography, loaded.config, standalone=True)
-    assert_golden(f"{case}.standalone.html", page)
+    page = render(fmt, loaded.bibliography, loaded.config, standalone=True)
+    assert_golden(f"{case}.standalone.{SUFFIX[fmt]}", page)
 
 
 def test_same_labels_in_every_format() -> None:
@@ -39,10 +40,12 @@ def test_same_labels_in_every_format() -> None:
     md = render("md", loaded.bibliography, loaded.config)
     html = render("html", loaded.bibliography, loaded.config)
     text = render("text", loaded.bibliography, loaded.config)
+    latex = render("latex", loaded.bibliography, loaded.config)
     for label in labels:
         assert f"- {label}. " in md
         assert f'data-label="{label}"' in html
         assert f"\n{label}. " in text
+        assert f"\\item[{label}.]\\publistitem{{{label}}}" in latex
 
 
 def test_defaults_without_config(tmp_path: Path) -> None:

@@ -86,7 +86,7 @@ def test_html_keeps_every_entry_and_lets_no_markup_through(hostile: LoadedBiblio
     assert {tag for tag, _ in tree.tags} <= FRAGMENT_TAGS
     names = {name for _, attrs in tree.tags for name, _ in attrs}
     assert names <= ATTRIBUTES
-    assert len(tree.entries) == len(hostile.publications) == 3
+    assert len(tree.entries) == len(hostile.publications) == 5
     for publication in hostile.publications:
         assert any(publication.title in text for text in tree.entries), publication.title
 
@@ -108,6 +108,7 @@ def test_html_links_are_only_safe_schemes(hostile: LoadedBibliography) -> None:
         "//example.org/poster.pdf",
         "relative/supplement.pdf",
         "mailto:someone@example.org",
+        "https://example.org/a%20b#frag",  # the LaTeX entry's: a # and a % stay in HTML
     ]
     assert all(_browser_scheme(href) in {None, "http", "https", "mailto"} for href in hrefs)
 
@@ -220,7 +221,7 @@ def test_markdown_entries_stay_one_list_item_each_with_only_the_expected_bold(
         types = {child.type for child in children}
         assert types <= {"text", "strong_open", "strong_close"}, types
     assert sorted(_strong_texts(tokens)) == sorted(
-        ["Qingyu Song"] * 3 + ["<b onmouseover=window.__pwned=10>CONF</b>"]
+        ["Qingyu Song"] * 5 + ["<b onmouseover=window.__pwned=10>CONF</b>"]
     )
 
 

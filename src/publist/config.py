@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,11 +68,16 @@ class Config:
     group_by_year: bool = False
     markdown_heading_level: int = 3
     html_title: str = "Publications"
+    # [latex]: the macro that highlights the owner, and the command of each list's heading.
+    latex_owner: str = "\\textbf"
+    latex_heading: str = "\\subsection*"
     stale_months: int = 24
     path: Path | None = field(default=None, compare=False)
 
 
-_TOP_KEYS = {"owner", "lists", "categories", "marks", "markdown", "html", "stale"}
+_TOP_KEYS = {"owner", "lists", "categories", "marks", "markdown", "html", "latex", "stale"}
+# A LaTeX macro name as [latex] takes it: one control word, optionally starred.
+_LATEX_MACRO = re.compile(r"\\[A-Za-z]+\*?")
 
 
 def load_config(path: Path | None, *, bib_path: Path | None = None) -> Config:
@@ -171,6 +177,14 @@ def parse_config(data: dict[str, Any], *, path: Path | None = None) -> Config:
     _only(html, {"title"}, "html", fail)
     title = _string(html.get("title", "Publications"), "html.title", fail)
 
+    latex = _table(data, "latex", fail)
+    _only(latex, {"owner", "heading"}, "latex", fail)
+    latex_owner = _string(latex.get("owner", "\\textbf"), "latex.owner", fail)
+    latex_heading = _string(latex.get("heading", "\\subsection*"), "latex.heading", fail)
+    for value, where in ((latex_owner, "latex.owner"), (latex_heading, "latex.heading")):
+        if not _LATEX_MACRO.fullmatch(value):
+            raise fail(f"{where} must be one LaTeX command such as \\textbf, got {value!r}")
+
     stale = _table(data, "stale", fail)
     _only(stale, {"months"}, "stale", fail)
     months = stale.get("months", 24)
@@ -189,6 +203,8 @@ def parse_config(data: dict[str, Any], *, path: Path | None = None) -> Config:
         marks=MappingProxyType(marks),
         markdown_heading_level=level,
         html_title=title,
+        latex_owner=latex_owner,
+        latex_heading=latex_heading,
         stale_months=months,
         path=path,
     )

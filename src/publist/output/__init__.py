@@ -9,16 +9,25 @@ from types import MappingProxyType
 from publist.config import Config
 from publist.errors import UsageError
 from publist.model import Bibliography
-from publist.output import html, markdown, text
+from publist.output import html, latex, markdown, text
 from publist.output.style import ListStyle
 
 FORMATS: MappingProxyType[str, Callable[..., str]] = MappingProxyType(
-    {"md": markdown.render, "html": html.render, "text": text.render}
+    {"md": markdown.render, "html": html.render, "text": text.render, "latex": latex.render}
 )
 
-_ALIASES = MappingProxyType({"markdown": "md", "htm": "html", "txt": "text", "plain": "text"})
+_ALIASES = MappingProxyType(
+    {"markdown": "md", "htm": "html", "txt": "text", "plain": "text", "tex": "latex"}
+)
 _SUFFIXES = MappingProxyType(
-    {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".txt": "text"}
+    {
+        ".md": "md",
+        ".markdown": "md",
+        ".html": "html",
+        ".htm": "html",
+        ".txt": "text",
+        ".tex": "latex",
+    }
 )
 
 

@@ -28,8 +28,12 @@ from publist.model import CATEGORY_NAMES, Category
 START_MARKER = "<!-- publist:start -->"
 END_MARKER = "<!-- publist:end -->"
 
-# Any publist comment: its kind and the option words after it.
+# Any publist comment: its kind and the option words after it. In HTML, Markdown and text
+# documents an HTML comment; in LaTeX a comment line of its own ("% publist:start ...").
 _MARKER = re.compile(r"<!--[ \t]*publist:([A-Za-z-]*)([^\n]*?)[ \t]*-->")
+_LATEX_MARKER = re.compile(r"(?m)^[ \t]*%[ \t]*publist:([A-Za-z-]*)([^\n]*?)[ \t]*$")
+LATEX_START = "% publist:start"
+LATEX_END = "% publist:end"
 _YEAR = re.compile(r"[0-9]{1,4}")
 _FORMATS = ("md", "html", "text")
 
@@ -76,10 +80,10 @@ class _Marker:
     text: str
 
 
-def _markers(text: str) -> Iterator[_Marker]:
+def _markers(text: str, pattern: re.Pattern[str]) -> Iterator[_Marker]:
     line = 1
     cursor = 0
-    for match in _MARKER.finditer(text):
+    for match in pattern.finditer(text):
         line += text.count("\n", cursor, match.start())
         cursor = match.start()
         yield _Marker(
@@ -87,26 +91,31 @@ def _markers(text: str) -> Iterator[_Marker]:
         )
 
 
-def find_blocks(text: str, *, path: Path) -> list[Block]:
-    """Every block of ``text`` in order; a :class:`MarkerError` for any malformed one."""
+def find_blocks(text: str, *, path: Path, latex: bool = False) -> list[Block]:
+    """Every block of ``text`` in order; a :class:`MarkerError` for any malformed one.
+
+    With ``latex``, blocks are the lines ``% publist:start OPTIONS`` to ``% publist:end``, and
+    only list blocks exist (LaTeX prose cites labels with ``\\publistref``).
+    """
+    start_marker, end_marker = (LATEX_START, LATEX_END) if latex else (START_MARKER, END_MARKER)
     blocks: list[Block] = []
     opened: _Marker | None = None
-    for marker in _markers(text):
+    for marker in _markers(text, _LATEX_MARKER if latex else _MARKER):
         if marker.kind == "end":
             if marker.words:
-                raise MarkerError(f"{END_MARKER} takes no options", path=path, line=marker.line)
+                raise MarkerError(f"{end_marker} takes no options", path=path, line=marker.line)
             if opened is None:
                 if not blocks:
                     raise MarkerError(
-                        f"{END_MARKER} comes before {START_MARKER}"
-                        if START_MARKER in text
-                        else f"marker {START_MARKER} not found; add both markers where the "
+                        f"{end_marker} comes before {start_marker}"
+                        if start_marker in text
+                        else f"marker {start_marker} not found; add both markers where the "
                         "list goes",
                         path=path,
                         line=marker.line,
                     )
                 raise MarkerError(
-                    f"{END_MARKER} closes no block (the one before it closed at an earlier end)",
+                    f"{end_marker} closes no block (the one before it closed at an earlier end)",
                     path=path,
                     line=marker.line,
                 )
@@ -115,6 +124,13 @@ def find_blocks(text: str, *, path: Path) -> list[Block]:
             blocks.append(Block(kind, options, opened.text, opened.line, opened.end, marker.start))
             opened = None
             continue
+        if latex and marker.kind in (BlockKind.LABELS, BlockKind.COUNT):
+            raise MarkerError(
+                f"publist:{marker.kind} blocks are for HTML comments; in LaTeX cite a label with "
+                "\\publistref{KEY} or \\publistrefs{KEY1,KEY2}",
+                path=path,
+                line=marker.line,
+            )
         if marker.kind not in tuple(BlockKind):
             raise MarkerError(
                 f"unknown marker {marker.text!r} (publist:start, publist:labels, "
@@ -125,20 +141,20 @@ def find_blocks(text: str, *, path: Path) -> list[Block]:
         if opened is not None:
             raise MarkerError(
                 f"a publist block inside another (the one opened at line {opened.line} is not "
-                f"closed yet); close it with {END_MARKER} first",
+                f"closed yet); close it with {end_marker} first",
                 path=path,
                 line=marker.line,
             )
         opened = marker
     if opened is not None:
         raise MarkerError(
-            f"marker {END_MARKER} not found: the block opened here is never closed",
+            f"marker {end_marker} not found: the block opened here is never closed",
             path=path,
             line=opened.line,
         )
     if not blocks:
         raise MarkerError(
-            f"marker {START_MARKER} not found; add both markers where the list goes", path=path
+            f"marker {start_marker} not found; add both markers where the list goes", path=path
         )
     return blocks
 

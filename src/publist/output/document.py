@@ -53,7 +53,8 @@ def fill_document(
 ) -> FilledDocument:
     """Fill every block of ``text``; ``fmt`` is the format of lists without ``format=``."""
     default_fmt = fmt or resolve_format(None, output=path)
-    blocks = find_blocks(text, path=path)
+    latex = path.suffix.lower() == ".tex"
+    blocks = find_blocks(text, path=path, latex=latex)
     items = bibliography.items
     keys = {item.publication.key for item in items}
     newline = "\r\n" if "\r\n" in text else "\n"
@@ -62,6 +63,9 @@ def fill_document(
     cursor = 0
     for block in blocks:
         content = _content(block, bibliography, items, keys, config, default_fmt, path, newline)
+        if latex:
+            # The lines between "% publist:start" and "% publist:end": no blank lines around.
+            content = content[len(newline) : -len(newline)]
         if text[block.content_start : block.content_end] != content:
             changes.append(BlockChange(block.line, block.opening))
         pieces.append(text[cursor : block.content_start])
