@@ -483,6 +483,61 @@ def sync(
         _say(summary)
 
 
+@app.command()
+def add(
+    identifiers: Annotated[
+        list[str],
+        typer.Argument(
+            help="arXiv ids or URLs (2501.18092, arXiv:2501.18092v2, math/0309136, "
+            "https://arxiv.org/abs/...) and DOIs (10.1145/..., https://doi.org/...).",
+            show_default=False,
+        ),
+    ],
+    bib: BibOption = Path("publications.bib"),
+    config: ConfigOption = None,
+    api_url: Annotated[
+        str | None,
+        typer.Option(
+            "--api-url",
+            help="arXiv API endpoint (default: $PUBLIST_ARXIV_URL, then sources.arxiv_url in "
+            "publist.toml, else "
+            "https://export.arxiv.org/api/query).",
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", "-n", help="Print the new entries; write nothing.")
+    ] = False,
+    encoding: EncodingOption = "utf-8",
+) -> None:
+    """Add papers to the bib from arXiv ids and DOIs, in the file's own style."""
+    from publist.enrich.add import add as run_add
+    from publist.enrich.add import describe
+
+    with _errors():
+        result = run_add(
+            bib,
+            identifiers,
+            config_path=config,
+            dry_run=dry_run,
+            encoding=encoding,
+            arxiv_url=api_url,
+            notify=_say,
+        )
+        if dry_run and result.additions:
+            _output("\n\n".join(addition.text for addition in result.additions) + "\n")
+        for problem in result.problems:
+            level = "note" if problem.kind == "duplicate" else "error"
+            _say(f"{level}: {problem.identifier}: {problem.message}")
+        verb = "would add" if dry_run else "added"
+        for addition in result.additions:
+            _say(f"{verb} {describe(addition)}")
+        if result.written:
+            _say(f"wrote {result.path}")
+        if not result.additions and result.problems:
+            code = ExitCode.NETWORK if result.unavailable else ExitCode.INPUT
+            raise typer.Exit(code)
+
+
 @contextmanager
 def _progress() -> Iterator[Callable[[int, int], None] | None]:
     """A progress bar on stderr for long lookups; nothing when stderr is not a terminal."""

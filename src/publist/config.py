@@ -72,10 +72,27 @@ class Config:
     latex_owner: str = "\\textbf"
     latex_heading: str = "\\subsection*"
     stale_months: int = 24
+    # [sources]: service endpoints and the contact address (the environment overrides them).
+    sources: MappingProxyType[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    # [add] key: how `publist add` names new entries ({author}, {year}, {title}).
+    key_pattern: str = "{author}{year}{title}"
     path: Path | None = field(default=None, compare=False)
 
 
-_TOP_KEYS = {"owner", "lists", "categories", "marks", "markdown", "html", "latex", "stale"}
+_TOP_KEYS = {
+    "owner",
+    "lists",
+    "categories",
+    "marks",
+    "markdown",
+    "html",
+    "latex",
+    "stale",
+    "sources",
+    "add",
+}
+SOURCE_KEYS = ("arxiv_url", "crossref_url", "doi_url", "mailto")
+_KEY_TOKEN = re.compile(r"\{(author|year|title)\}")
 # A LaTeX macro name as [latex] takes it: one control word, optionally starred.
 _LATEX_MACRO = re.compile(r"\\[A-Za-z]+\*?")
 
@@ -185,6 +202,21 @@ def parse_config(data: dict[str, Any], *, path: Path | None = None) -> Config:
         if not _LATEX_MACRO.fullmatch(value):
             raise fail(f"{where} must be one LaTeX command such as \\textbf, got {value!r}")
 
+    sources = _table(data, "sources", fail)
+    _only(sources, set(SOURCE_KEYS), "sources", fail)
+    for name, value in sources.items():
+        _string(value, f"sources.{name}", fail)
+
+    add = _table(data, "add", fail)
+    _only(add, {"key"}, "add", fail)
+    key_pattern = _string(add.get("key", "{author}{year}{title}"), "add.key", fail)
+    rest = _KEY_TOKEN.sub("", key_pattern)
+    if not _KEY_TOKEN.search(key_pattern) or not re.fullmatch(r"[A-Za-z0-9:_.-]*", rest):
+        raise fail(
+            "add.key must use {author}, {year} or {title}, with only letters, digits and "
+            f":_.- around them, got {key_pattern!r}"
+        )
+
     stale = _table(data, "stale", fail)
     _only(stale, {"months"}, "stale", fail)
     months = stale.get("months", 24)
@@ -206,6 +238,8 @@ def parse_config(data: dict[str, Any], *, path: Path | None = None) -> Config:
         latex_owner=latex_owner,
         latex_heading=latex_heading,
         stale_months=months,
+        sources=MappingProxyType({name: str(value) for name, value in sources.items()}),
+        key_pattern=key_pattern,
         path=path,
     )
 

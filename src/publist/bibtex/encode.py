@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from publist.bibtex.names import SURNAME_PARTICLES
+
 _SPACES = re.compile(r"\s+")
 _MATH = re.compile(r"(?<!\\)\$(?=\S)[^$]+?(?<=\S)(?<!\\)\$")
 _ESCAPE = re.compile(r"(?<!\\)([&%#_$])")
@@ -50,3 +52,41 @@ def _balanced(text: str) -> bool:
             if depth < 0:
                 return False
     return depth == 0
+
+
+def split_display_name(name: str) -> tuple[str, str]:
+    """``(given, family)`` of a display name ("Adrian Del Maestro" -> "Adrian", "Del Maestro").
+
+    The last word is the family name, extended leftwards over surname particles whatever their
+    case (:data:`~publist.bibtex.names.SURNAME_PARTICLES`); a one-word or CJK name is all family.
+    """
+    words = name.split()
+    if len(words) <= 1 or _CJK.search(name):
+        return "", " ".join(words)
+    start = len(words) - 1
+    while start > 1 and words[start - 1].lower().rstrip(".") in SURNAME_PARTICLES:
+        start -= 1
+    return " ".join(words[:start]), " ".join(words[start:])
+
+
+def person(given: str, family: str, suffix: str = "") -> str:
+    """One name for an ``author`` field in BibTeX's unambiguous ``Family, Given`` form.
+
+    A family name BibTeX could misread (a single word given whole, CJK, one holding "and" or a
+    comma) is braced; the text is escaped as :func:`to_bibtex` does.
+    """
+    family_text = to_bibtex(family)
+    given_text = to_bibtex(given)
+    if not given_text:
+        return "{" + family_text + "}"
+    if _NEEDS_BRACES.search(family_text) or _NEEDS_BRACES.search(given_text):
+        family_text = "{" + family_text + "}"
+        given_text = "{" + given_text + "}" if _NEEDS_BRACES.search(given_text) else given_text
+    if suffix:
+        return f"{family_text}, {to_bibtex(suffix)}, {given_text}"
+    return f"{family_text}, {given_text}"
+
+
+# A comma or a standalone "and" inside a part would split the name or the list.
+_NEEDS_BRACES = re.compile(r",|\band\b", re.IGNORECASE)
+_CJK = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff]")

@@ -22,6 +22,39 @@ _NAME_SEPARATOR = re.compile(r"(?<![ \t\r\n])[ \t\r\n]+[aA][nN][dD][ \t\r\n]+")
 _NAME_SEPARATOR_OR_BRACE = re.compile(r"[{}]|(?<![ \t\r\n])[ \t\r\n]+[aA][nN][dD][ \t\r\n]+")
 
 
+# Words that begin a family name whatever their case ("Toon De Prins", "Adrian Del Maestro",
+# "Pascale Le Gall"): BibTeX reads a capitalised one in "First von Last" as a given name.
+SURNAME_PARTICLES = frozenset(
+    [
+        "da",
+        "das",
+        "de",
+        "del",
+        "della",
+        "der",
+        "des",
+        "di",
+        "do",
+        "dos",
+        "du",
+        "la",
+        "le",
+        "st",
+        "ten",
+        "ter",
+        "van",
+        "vande",
+        "vander",
+        "von",
+        "zu",
+        "bin",
+        "ibn",
+        "al",
+        "el",
+    ]
+)
+
+
 class NameSplitError(ValueError):
     """A name that BibTeX's rules cannot split (for example too many commas)."""
 

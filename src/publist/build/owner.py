@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from publist.bibtex.names import decode_name, split_or_whole
+from publist.bibtex.names import SURNAME_PARTICLES, decode_name, split_or_whole
 from publist.build.textfold import fold, fold_words
 from publist.model import Author
 
@@ -130,39 +130,6 @@ def _prefix_of_either(one: str, other: str) -> bool:
 
 def _initials(name: _Name) -> str:
     return "".join(given.initials for given in name.given)
-
-
-# Words that begin a family name whatever their case ("Toon De Prins", "Jan Van Winckel"):
-# BibTeX reads a capitalised one in "First von Last" as a given name, so it is moved back.
-SURNAME_PARTICLES = frozenset(
-    [
-        "da",
-        "das",
-        "de",
-        "del",
-        "della",
-        "der",
-        "des",
-        "di",
-        "do",
-        "dos",
-        "du",
-        "la",
-        "le",
-        "st",
-        "ten",
-        "ter",
-        "van",
-        "vande",
-        "vander",
-        "von",
-        "zu",
-        "bin",
-        "ibn",
-        "al",
-        "el",
-    ]
-)
 
 
 @lru_cache(maxsize=16384)

@@ -51,9 +51,11 @@ _SPECIALS = {
 }
 _PLAIN = re.compile(r"[A-Za-z0-9 .,;:!?'()\[\]/+=*@-]*")
 _QUOTED = re.compile(r'( ?)"(.*)"', re.DOTALL)
-_LABEL_SAFE = re.compile(r"[A-Za-z0-9:._-]")
+_ASCII_TABLE = str.maketrans({**_SPECIALS, "\n": " ", "\t": " ", "\r": " "})
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_LABEL_UNSAFE = re.compile(r"[^A-Za-z0-9:._-]")
 # Characters a URL may keep inside \href; everything else is percent-encoded.
-_URL_SAFE = re.compile(r"[A-Za-z0-9\-._:/?=&@!$'()*+,;\[\]]")
+_URL_UNSAFE = re.compile(r"[^A-Za-z0-9\-._:/?=&@!$'()*+,;\[\]]")
 _MACRO = re.compile(r"\\[A-Za-z]+")
 _CJK = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
 
@@ -92,7 +94,11 @@ def escape(text: str) -> str:
     text = drop_control(text)
     if _PLAIN.fullmatch(text):
         return text
-    return "".join(_char(char) for char in text)
+    # The ASCII specials by one translation; each other non-ASCII character from its cache.
+    text = text.translate(_ASCII_TABLE)
+    if text.isascii():
+        return text
+    return _NON_ASCII.sub(lambda match: _char(match.group()), text)
 
 
 @lru_cache(maxsize=4096)
@@ -180,22 +186,19 @@ def _encoder() -> Any:
 
 def label_key(key: str) -> str:
     """``KEY`` for ``\\label{publist:KEY}``: characters outside ``[A-Za-z0-9:._-]`` as ``+HHHH``."""
-    return "".join(c if _LABEL_SAFE.fullmatch(c) else f"+{ord(c):04X}" for c in key)
+    return _LABEL_UNSAFE.sub(lambda match: f"+{ord(match.group()):04X}", key)
 
 
 def url(link: str) -> str:
     """A URL for ``\\href``: plain characters kept, the rest percent-encoded, ``%#`` escaped."""
-    out = []
-    for char in link:
-        if _URL_SAFE.fullmatch(char):
-            out.append(char)
-        elif char == "%":
-            out.append(r"\%")
-        elif char == "#":
-            out.append(r"\#")
-        else:
-            out.extend(f"\\%{byte:02X}" for byte in char.encode("utf-8"))
-    return "".join(out)
+    return _URL_UNSAFE.sub(_url_char, link)
+
+
+def _url_char(match: re.Match[str]) -> str:
+    char = match.group()
+    if char in "%#":
+        return "\\" + char
+    return "".join(f"\\%{byte:02X}" for byte in char.encode("utf-8"))
 
 
 def inline(nodes: Iterable[Inline]) -> str:

@@ -70,14 +70,19 @@ class JsonCache:
             self._entries = self._read()
         return self._entries
 
-    def fresh(self, key: str) -> CacheEntry | None:
-        """The entry for ``key`` if it is younger than the time-to-live."""
+    def fresh(self, key: str, *, not_found_ttl: float | None = None) -> CacheEntry | None:
+        """The entry for ``key`` if it is younger than the time-to-live.
+
+        ``not_found_ttl`` gives "not found" answers (value None) a time-to-live of their own:
+        a paper found stays found for days, one not found is asked again sooner.
+        """
         entry = self.entries().get(key)
         if entry is None:
             return None
+        ttl = self.ttl if entry.value is not None or not_found_ttl is None else not_found_ttl
         age = self._now() - entry.fetched_at
         # A timestamp from the future (clock changed) is not trusted as fresh.
-        if 0 <= age < self.ttl:
+        if 0 <= age < ttl:
             return entry
         return None
 

@@ -23,13 +23,14 @@ Only this module (with the sources' clients) imports requests; time is injectabl
 from __future__ import annotations
 
 import email.utils
+import json
 import logging
 import math
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import requests
 from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
@@ -45,6 +46,7 @@ __all__ = [
     "RetryableError",
     "parse_retry_after",
     "raise_for_overload",
+    "read_json",
 ]
 
 USER_AGENT = f"publist/{__version__} (+https://github.com/publist/publist)"
@@ -144,6 +146,22 @@ def _connection_problem(exc: requests.RequestException) -> str:
     text = " ".join(str(reason if reason is not None else exc).split())
     start = text.find("Failed to")
     return short_error_text(text[start:] if start >= 0 else text) or type(exc).__name__
+
+
+def read_json(answer: Answer, *, service: str, label: str, error: type[NetworkError]) -> Any:
+    """The JSON body of a 200 answer; an HTML page or broken JSON means "source unavailable".
+
+    The body is already bounded by ``max_bytes``; a nesting deep enough to exhaust Python's
+    recursion (a JSON bomb) is refused like any other unreadable answer.
+    """
+    body = answer.body.lstrip()
+    if not body.startswith((b"{", b"[")):
+        kind = answer.headers.get("Content-Type", "no content type").split(";")[0]
+        raise error(f"{service} answered {label} with {kind}, not JSON (source unavailable)")
+    try:
+        return json.loads(body)
+    except (ValueError, RecursionError) as exc:
+        raise error(f"{service} answered {label} with unreadable JSON: {short_error(exc)}") from exc
 
 
 def short_error_text(text: str) -> str:

@@ -54,6 +54,7 @@ from publist.sources.http import (
 __all__ = [
     "DEFAULT_BASE_URL",
     "MAX_BATCH",
+    "URL_ENV",
     "ArxivClient",
     "ArxivSettings",
     "FetchResult",
@@ -196,6 +197,11 @@ class ArxivClient:
             self.cache = arxiv_cache(
                 self.settings.resolved_cache_dir, ttl=self.settings.cache_ttl, now=now or time.time
             )
+
+    @property
+    def requests_sent(self) -> int:
+        """How many HTTP requests this client has sent."""
+        return self._http.requests_sent
 
     def close(self) -> None:
         """Close the HTTP session if this client created it."""

@@ -1,0 +1,84 @@
+"""Where each web service lives and who is asking: environment first, then ``[sources]``.
+
+Every endpoint is configurable so that tests (and mirrors) can point publist at another server:
+``PUBLIST_ARXIV_URL``, ``PUBLIST_CROSSREF_URL``, ``PUBLIST_DOI_URL`` and ``PUBLIST_MAILTO`` in the
+environment win over ``arxiv_url``, ``crossref_url``, ``doi_url`` and ``mailto`` in the
+``[sources]`` table of publist.toml, which win over the services' public addresses.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from publist.errors import UsageError
+from publist.sources.cache import default_cache_dir
+from publist.sources.http import USER_AGENT
+
+CROSSREF_URL = "https://api.crossref.org"
+DOI_URL = "https://doi.org"
+_ENV = {
+    "crossref_url": "PUBLIST_CROSSREF_URL",
+    "doi_url": "PUBLIST_DOI_URL",
+    "mailto": "PUBLIST_MAILTO",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class SourceSettings:
+    """The endpoints of the DOI services, the contact address, and the cache folder."""
+
+    crossref_url: str = CROSSREF_URL
+    doi_url: str = DOI_URL
+    mailto: str = ""
+    cache_dir: Path | None = None
+    use_cache: bool = True
+    # Tests shorten these; the services' own limits set the defaults.
+    timeout: tuple[float, float] = (10.0, 60.0)
+    max_attempts: int = 4
+    backoff: tuple[float, ...] = (10.0, 30.0, 60.0)
+
+    def __post_init__(self) -> None:
+        for name in ("crossref_url", "doi_url"):
+            value = getattr(self, name)
+            try:
+                parts = urlsplit(value)
+            except ValueError:
+                raise UsageError(f"{name} is not a valid URL: {value!r}") from None
+            if parts.scheme not in ("http", "https") or not parts.netloc:
+                raise UsageError(f"{name} must be an http(s) URL, got {value!r}")
+
+    @property
+    def user_agent(self) -> str:
+        """publist's User-Agent, with the contact address Crossref's polite pool asks for."""
+        return f"{USER_AGENT[:-1]}; mailto:{self.mailto})" if self.mailto else USER_AGENT
+
+    @property
+    def resolved_cache_dir(self) -> Path:
+        """The cache folder actually used."""
+        return self.cache_dir if self.cache_dir is not None else default_cache_dir()
+
+    @classmethod
+    def from_env(
+        cls,
+        configured: Mapping[str, str] | None = None,
+        environ: Mapping[str, str] | None = None,
+    ) -> SourceSettings:
+        """Defaults, then ``configured`` (``[sources]``), then the environment."""
+        env = os.environ if environ is None else environ
+
+        def pick(name: str, default: str) -> str:
+            value = (env.get(_ENV[name], "") or (configured or {}).get(name, "")).strip()
+            if not value:
+                return default
+            return value.rstrip("/") if name.endswith("_url") else value
+
+        return cls(
+            crossref_url=pick("crossref_url", CROSSREF_URL),
+            doi_url=pick("doi_url", DOI_URL),
+            mailto=pick("mailto", ""),
+            cache_dir=default_cache_dir(env),
+        )
