@@ -59,7 +59,7 @@ def test_escaped_text_is_pieces_no_field_can_turn_into_a_command(text: str) -> N
         elif char.isascii() and char.isprintable():
             assert piece in (char, r"\textless{}", r"\textgreater{}", r"\textbar{}",
                              r"\textquotedbl{}", r"\textasciigrave{}")  # fmt: skip
-        elif piece not in ("", " ", char):
+        elif piece not in ("", " ", char) and any(c.isascii() for c in piece):
             # LaTeX for one character: a macro with its argument (pylatexenc's table or an
             # accent built from its parts), or a tie for a no-break space. Never a free special.
             assert piece == "~" or piece.startswith(("\\", "{")), (char, piece)

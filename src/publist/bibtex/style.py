@@ -7,6 +7,7 @@ the majority of the file's entries.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -57,14 +58,23 @@ class EntryStyle:
     type_case: str = "lower"
     month_macros: bool = True
     newline: str = "\n"
-    # Each field name's usual place (0 first, 1 last) among an entry's fields.
-    places: tuple[tuple[str, float], ...] = ()
+    field_case: str = "lower"
+    # For pairs of field names, how many entries write the first before the second.
+    before: tuple[tuple[tuple[str, str], int], ...] = ()
 
     def order(self, names: Sequence[str]) -> list[str]:
-        """``names`` in the file's usual order; fields it never writes in publist's order."""
-        known = dict(self.places)
-        default = {name: index / len(DEFAULT_ORDER) for index, name in enumerate(DEFAULT_ORDER)}
-        return sorted(names, key=lambda name: (known.get(name, default.get(name, 1.0)), name))
+        """``names`` in the file's usual order: two fields as most of its entries write them,
+        fields it never writes together by publist's order."""
+        counts = dict(self.before)
+        default = {name: index for index, name in enumerate(DEFAULT_ORDER)}
+
+        def compare(one: str, other: str) -> int:
+            votes = counts.get((one, other), 0) - counts.get((other, one), 0)
+            if votes:
+                return -1 if votes > 0 else 1
+            return default.get(one, len(default)) - default.get(other, len(default))
+
+        return sorted(names, key=functools.cmp_to_key(compare))
 
 
 def detect_style(document: SourceDocument) -> EntryStyle:
@@ -81,7 +91,8 @@ def detect_style(document: SourceDocument) -> EntryStyle:
     commas: Counter[bool] = Counter()
     cases: Counter[str] = Counter()
     months: Counter[bool] = Counter()
-    places: dict[str, list[float]] = {}
+    before: Counter[tuple[str, str]] = Counter()
+    field_cases: Counter[str] = Counter()
     for entry in entries:
         lines = [m for line in _body(entry) if (m := _FIELD_LINE.match(line))]
         lines = [m for m in lines if m.group(2).lower() in entry.fields]
@@ -107,7 +118,8 @@ def detect_style(document: SourceDocument) -> EntryStyle:
             months[month.strip().lower() in MONTH_MACROS] += 1
         names = [m.group(2).lower() for m in lines]
         for index, name in enumerate(names):
-            places.setdefault(name, []).append(index / max(len(names) - 1, 1))
+            before.update((name, later) for later in names[index + 1 :])
+        field_cases[_case(f"@{lines[0].group(2)}")] += 1
     is_aligned = _most(aligned, False)
     return EntryStyle(
         indent=_most(indents, "  "),
@@ -120,7 +132,8 @@ def detect_style(document: SourceDocument) -> EntryStyle:
         type_case=_most(cases, "lower"),
         month_macros=_most(months, True),
         newline="\r\n" if "\r\n" in document.text else "\n",
-        places=tuple((name, sum(v) / len(v)) for name, v in sorted(places.items())),
+        field_case=_most(field_cases, "lower"),
+        before=tuple(sorted(before.items())),
     )
 
 
@@ -144,6 +157,16 @@ def _most(counts: Counter[T], default: T) -> T:
     return counts.most_common(1)[0][0] if counts else default
 
 
+# How JabRef and biblatex's manual capitalise the entry types with two words in them.
+_CAPITALIZED = {
+    "inproceedings": "InProceedings",
+    "incollection": "InCollection",
+    "phdthesis": "PhdThesis",
+    "mastersthesis": "MastersThesis",
+    "techreport": "TechReport",
+}
+
+
 def render_entry(
     entry_type: str, key: str, fields: Sequence[tuple[str, str]], style: EntryStyle
 ) -> str:
@@ -152,9 +175,10 @@ def render_entry(
     The month is written as the file writes months (``jan`` or ``{1}``); every other value is
     enclosed in the file's braces or quotes.
     """
-    kind = {"upper": entry_type.upper(), "capitalized": entry_type.capitalize()}.get(
-        style.type_case, entry_type.lower()
-    )
+    kind = {
+        "upper": entry_type.upper(),
+        "capitalized": _CAPITALIZED.get(entry_type, entry_type.capitalize()),
+    }.get(style.type_case, entry_type.lower())
     values = dict(fields)
     names = style.order(list(values))
     column = max([style.column, *(len(name) + 1 for name in names)]) if style.aligned else 0
@@ -162,9 +186,11 @@ def render_entry(
     for index, name in enumerate(names):
         gap = " " * (column - len(name)) if style.aligned else style.gap
         comma = "," if index < len(names) - 1 or style.trailing_comma else ""
-        lines.append(
-            f"{style.indent}{name}{gap}={style.after_eq}{_value(name, values[name], style)}{comma}"
+        value = _value(name, values[name], style)
+        written = {"upper": name.upper(), "capitalized": name.capitalize()}.get(
+            style.field_case, name
         )
+        lines.append(f"{style.indent}{written}{gap}={style.after_eq}{value}{comma}")
     lines.append("}")
     return style.newline.join(lines)
 

@@ -158,9 +158,10 @@ def add(
     loaded = load_bibliography(bib_path, config_path=config_path, encoding=encoding)
     own = clients is None
     active = clients if clients is not None else _clients(loaded, arxiv_url, notify)
+    before = active.requests_sent
     try:
         records, problems = fetch_records(identifiers, loaded.publications, active)
-        sent = active.requests_sent
+        sent = active.requests_sent - before
     finally:
         if own:
             active.close()
