@@ -377,6 +377,8 @@ class FakeArxiv:
         """What the real API would answer to ``query``."""
         if path != API_PATH:
             return 404, b"Not Found"
+        if query.get("search_query"):
+            return self._search(query)
         raw_ids = [i for i in query.get("id_list", [""])[0].split(",") if i]
         try:
             max_results = int(query.get("max_results", ["10"])[0])
@@ -410,6 +412,39 @@ class FakeArxiv:
             self.answered_order.append([ident for ident, _ in entries])
         return 200, render_feed(
             (xml for _, xml in entries), len(entries), old_format=self.old_format
+        )
+
+    def _search(self, query: Mapping[str, list[str]]) -> tuple[int, bytes]:
+        """A page of an author search as arXiv's current backend answers it.
+
+        Every quoted name of the query is matched against each author's words, as arXiv
+        does (all words of one name, any order; initials match initialised forms); newest
+        submissions first, ``start`` and ``max_results`` paging, the whole count in
+        ``totalResults``.
+        """
+        wanted = [
+            set(name.replace(".", " ").lower().split())
+            for name in re.findall(r'au:"([^"]+)"', query["search_query"][0])
+        ]
+
+        def matches(paper: Paper) -> bool:
+            for author in paper.authors:
+                words = author.replace(".", " ").lower().split()
+                forms = {*words, *(w[0] for w in words[:-1])}
+                if any(name <= forms for name in wanted):
+                    return True
+            return False
+
+        found = sorted(
+            (p for p in self.papers.values() if matches(p)), key=lambda p: p.published, reverse=True
+        )
+        start = int(query.get("start", ["0"])[0])
+        size = int(query.get("max_results", ["10"])[0])
+        page = found[start : start + size]
+        with self._lock:
+            self.answered_order.append([p.base for p in page])
+        return 200, render_feed(
+            (render_entry(p, p.version, old_format=self.old_format) for p in page), len(found)
         )
 
     @staticmethod

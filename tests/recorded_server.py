@@ -46,6 +46,9 @@ class Replay:
 
     def __init__(self) -> None:
         self.routes: dict[str, Reply] = {}
+        # (text, reply): a request whose path and query contain ``text``, checked in order
+        # after ``routes``.
+        self.containing: list[tuple[str, Reply]] = []
         self.requests: list[Seen] = []
         self._server: ThreadingHTTPServer | None = None
 
@@ -65,6 +68,8 @@ class Replay:
                 replay.requests.append(Seen(self.path, dict(self.headers.items())))
                 path = self.path
                 reply = replay.routes.get(path) or replay.routes.get(path.split("?", 1)[0])
+                if reply is None:
+                    reply = next((r for text, r in replay.containing if text in path), None)
                 if reply is None:
                     reply = Reply(404, b"Resource not found.", "text/plain")
                 self.send_response(reply.status)

@@ -538,6 +538,58 @@ def add(
             raise typer.Exit(code)
 
 
+@app.command()
+def discover(
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since",
+            help="Only papers first posted on or after this date (2025-01-31, 2025-01 or 2025; "
+            "default: a year ago).",
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON for scripts.")] = False,
+    bib: BibOption = Path("publications.bib"),
+    config: ConfigOption = None,
+    api_url: Annotated[
+        str | None,
+        typer.Option(
+            "--api-url",
+            help="arXiv API endpoint (default: $PUBLIST_ARXIV_URL, then sources.arxiv_url in "
+            "publist.toml, else https://export.arxiv.org/api/query).",
+        ),
+    ] = None,
+    encoding: EncodingOption = "utf-8",
+) -> None:
+    """Find the owner's arXiv papers that are not in the bib yet (nothing is written)."""
+    from publist.enrich.candidates import discovery_json
+    from publist.enrich.discover import discover as run_discover
+    from publist.views.discover_report import discovery_table
+
+    with _errors():
+        result = run_discover(
+            bib,
+            arxiv_url=api_url,
+            config_path=config,
+            since=since,
+            encoding=encoding,
+            notify=_say,
+        )
+        if as_json:
+            _output(discovery_json(result))
+            return
+        if result.candidates:
+            stdout.print(discovery_table(result))
+        likely = sum(1 for candidate in result.candidates if candidate.likely)
+        _say(
+            f"{len(result.candidates)} paper(s) not in {bib} since {result.since.isoformat()}, "
+            f"{likely} likely yours ({result.requests_sent} request(s) to arXiv; its author "
+            "search also matches namesakes)"
+        )
+        if result.add_command:
+            _output(result.add_command + "\n")
+
+
 @contextmanager
 def _progress() -> Iterator[Callable[[int, int], None] | None]:
     """A progress bar on stderr for long lookups; nothing when stderr is not a terminal."""

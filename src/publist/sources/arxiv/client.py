@@ -293,8 +293,27 @@ class ArxivClient:
 
     # -- one batch ---------------------------------------------------------------------------
 
+    def search(self, query: str, *, start: int = 0, max_results: int = 100) -> Feed:
+        """One page of a ``search_query`` (``au:"Qingyu Song"``), newest submissions first.
+
+        Pages are not cached: a search is for what is new since the last one.
+        """
+        if not 1 <= max_results <= 2000:
+            raise UsageError(f"max_results must be 1 to 2000, got {max_results}")
+        params = {
+            "search_query": query,
+            "start": str(start),
+            "max_results": str(max_results),
+            "sortBy": "submittedDate",
+            "sortOrder": "descending",
+        }
+        return self._get_feed(params, f"search {query} from {start}")
+
     def _fetch_batch(self, batch: Sequence[str], label: str) -> Feed:
         params = {"id_list": ",".join(batch), "max_results": str(len(batch))}
+        return self._get_feed(params, label)
+
+    def _get_feed(self, params: Mapping[str, str], label: str) -> Feed:
         bad_answer_retried = False
 
         def check(answer: Answer) -> Feed:
