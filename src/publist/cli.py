@@ -513,7 +513,7 @@ def add(
     from publist.enrich.add import add as run_add
     from publist.enrich.add import describe
 
-    with _errors():
+    with _errors(), _progress() as progress:
         result = run_add(
             bib,
             identifiers,
@@ -522,6 +522,7 @@ def add(
             encoding=encoding,
             arxiv_url=api_url,
             notify=_say,
+            progress=progress,
         )
         if dry_run and result.additions:
             _output("\n\n".join(addition.text for addition in result.additions) + "\n")

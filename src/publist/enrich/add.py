@@ -153,6 +153,7 @@ def add(
     clients: Clients | None = None,
     arxiv_url: str | None = None,
     notify: Callable[[str], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> AddResult:
     """Fetch every identifier's paper and append the new entries to ``bib_path``."""
     loaded = load_bibliography(bib_path, config_path=config_path, encoding=encoding)
@@ -160,7 +161,9 @@ def add(
     active = clients if clients is not None else _clients(loaded, arxiv_url, notify)
     before = active.requests_sent
     try:
-        records, problems = fetch_records(identifiers, loaded.publications, active)
+        records, problems = fetch_records(
+            identifiers, loaded.publications, active, progress=progress
+        )
         sent = active.requests_sent - before
     finally:
         if own:
@@ -192,7 +195,11 @@ def _clients(
 
 
 def fetch_records(
-    identifiers: Sequence[str], publications: Sequence[Publication], clients: Clients
+    identifiers: Sequence[str],
+    publications: Sequence[Publication],
+    clients: Clients,
+    *,
+    progress: Callable[[int, int], None] | None = None,
 ) -> tuple[list[tuple[str, WorkRecord]], list[Problem]]:
     """Each argument's record, in argument order; problems for the rest (nothing is fetched
     for an argument already in the bib by its identifier)."""
@@ -218,7 +225,7 @@ def fetch_records(
     arxiv_ids = [ident.arxiv for ident in wanted if ident.arxiv is not None]
     if arxiv_ids:
         try:
-            result = clients.arxiv.fetch(arxiv_ids)
+            result = clients.arxiv.fetch(arxiv_ids, progress=progress)
         except NetworkError as error:
             for ident in wanted:
                 if ident.arxiv is not None:
