@@ -591,6 +591,80 @@ def discover(
             _output(result.add_command + "\n")
 
 
+@app.command()
+def published(
+    as_json: Annotated[bool, typer.Option("--json", help="JSON for scripts.")] = False,
+    bib: BibOption = Path("publications.bib"),
+    config: ConfigOption = None,
+    encoding: EncodingOption = "utf-8",
+) -> None:
+    """Find the published versions of the bib's preprints (nothing is written)."""
+    from publist.enrich.published import find_published
+    from publist.enrich.published_match import report_json
+    from publist.views.published_report import published_table
+
+    with _errors():
+        _, report = find_published(bib, config_path=config, encoding=encoding, notify=_say)
+        if as_json:
+            _output(report_json(report))
+            return
+        if report.statuses:
+            stdout.print(published_table(report))
+        counts: dict[str, int] = {}
+        for status in report.statuses:
+            counts[status.verdict.status] = counts.get(status.verdict.status, 0) + 1
+        summary = ", ".join(f"{n} {name.replace('_', ' ')}" for name, n in sorted(counts.items()))
+        asked = ", ".join(f"{name} {n}" for name, n in report.requests.items() if n)
+        _say(
+            f"{len(report.statuses)} preprint(s) checked: {summary or 'none'}"
+            f" (requests: {asked or 'none'}); publist promote applies a published one"
+        )
+
+
+@app.command()
+def promote(
+    targets: Annotated[
+        list[str] | None,
+        typer.Argument(help="Keys or labels (A2) of the preprints to promote.", show_default=False),
+    ] = None,
+    every: Annotated[
+        bool, typer.Option("--all", help="Promote every preprint with a confident finding.")
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", "-n", help="Show the change as a diff; write nothing.")
+    ] = False,
+    bib: BibOption = Path("publications.bib"),
+    config: ConfigOption = None,
+    encoding: EncodingOption = "utf-8",
+) -> None:
+    """Rewrite preprints as their published versions (type, venue, year, DOI, ...)."""
+    from publist.enrich.promote import promote as run_promote
+
+    with _errors():
+        result = run_promote(
+            bib,
+            targets or [],
+            every=every,
+            dry_run=dry_run,
+            config_path=config,
+            encoding=encoding,
+            notify=_say,
+        )
+        for promotion in result.promotions:
+            if dry_run:
+                _output(promotion.diff(str(bib)))
+            for note in promotion.notes:
+                _say(f"note: {promotion.key}: {note}")
+            verb = "would promote" if dry_run else "promoted"
+            _say(f"{verb} {promotion.key} ({promotion.label})")
+        for key, why in result.skipped:
+            _say(f"note: {key}: left as it is: {why}")
+        if result.written:
+            _say(f"wrote {result.path}; its label changes on the next export")
+        if not result.promotions and targets:
+            raise typer.Exit(ExitCode.INPUT)
+
+
 @contextmanager
 def _progress() -> Iterator[Callable[[int, int], None] | None]:
     """A progress bar on stderr for long lookups; nothing when stderr is not a terminal."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 from publist.bibtex.parse import RawEntry, SourceDocument
 from publist.errors import InputError, OutputError
@@ -34,12 +34,19 @@ def write_back(document: SourceDocument, text: str) -> None:
 _FIELD_LINE = re.compile(r"^([ \t]*)([^\s=,{}]+)([ \t]*)=([ \t]*)")
 
 
-def rewrite_entry(entry: RawEntry, updates: Mapping[str, str]) -> str:
+def rewrite_entry(
+    entry: RawEntry,
+    updates: Mapping[str, str],
+    *,
+    entry_type: str | None = None,
+    remove: Collection[str] = (),
+) -> str:
     """Re-render ``entry`` with ``updates`` (lowercase field name to a raw value, enclosed).
 
     Unchanged fields keep their raw values (bare macros, quotes, line breaks); the entry's
     indentation, ``=`` alignment, field-name case, trailing comma and line endings are kept.
-    New fields go after the existing ones.
+    New fields go after the existing ones. ``entry_type`` replaces the type (in the case the
+    entry writes its own: ``@Misc`` becomes ``@Inproceedings``); fields in ``remove`` go.
     """
     raw = entry.raw
     newline = "\r\n" if "\r\n" in raw else "\n"
@@ -64,13 +71,18 @@ def rewrite_entry(entry: RawEntry, updates: Mapping[str, str]) -> str:
 
     items: list[tuple[str, str]] = []
     for lower, value in entry.fields.items():
+        if lower in remove:
+            continue
         written = updates.get(lower, value)
         items.append((entry.field_names.get(lower, lower), written))
     items += [(name, raw_value) for name, raw_value in updates.items() if name not in entry.fields]
     # Keep the file's "=" column; widen it only when a new field name would not fit.
     column = max([*columns, *(len(name) + 1 for name, _ in items)]) if aligned else 0
 
-    lines = [raw[:header_end].rstrip()]
+    header = raw[:header_end].rstrip()
+    if entry_type is not None:
+        header = _TYPE.sub(lambda m: f"{m.group(1)}{_cased(entry_type, m.group(2))}", header, 1)
+    lines = [header]
     for index, (name, value) in enumerate(items):
         gap = " " * (column - len(name)) if aligned else plain_gap
         comma = "," if index < len(items) - 1 or trailing_comma else ""
@@ -79,6 +91,18 @@ def rewrite_entry(entry: RawEntry, updates: Mapping[str, str]) -> str:
     lines.append(closing)
     rendered = "\n".join(lines)
     return rendered.replace("\n", "\r\n") if newline == "\r\n" else rendered
+
+
+_TYPE = re.compile(r"^(\s*@\s*)(\w+)")
+
+
+def _cased(new: str, old: str) -> str:
+    """``new`` in the case ``old`` is written in (``misc``, ``Misc``, ``MISC``)."""
+    if old.isupper():
+        return new.upper()
+    if old[:1].isupper():
+        return new[:1].upper() + new[1:]
+    return new.lower()
 
 
 def splice(text: str, replacements: Sequence[tuple[RawEntry, str]]) -> str:

@@ -220,6 +220,20 @@ class PoliteSession:
         check: Callable[[Answer], T],
     ) -> T:
         """GET ``url`` until ``check`` accepts an answer; ``label`` names it in messages."""
+        return self.request("GET", url, params=params, headers=headers, label=label, check=check)
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Mapping[str, str],
+        headers: Mapping[str, str],
+        label: str,
+        check: Callable[[Answer], T],
+        json_body: object = None,
+    ) -> T:
+        """Send ``method`` (``GET``, or ``POST`` with ``json_body``) until ``check`` accepts."""
         policy = self.policy
         started = self._clock()
         attempt = 0
@@ -228,7 +242,7 @@ class PoliteSession:
             attempt += 1
             self._pace(wait)
             try:
-                answer = self._send(url, params, headers, label)
+                answer = self._send(method, url, params, headers, label, json_body)
                 return check(answer)
             except RetryableError as retry:
                 problem, requested_wait = retry.problem, retry.wait
@@ -263,14 +277,22 @@ class PoliteSession:
             self._sleep(needed)
 
     def _send(
-        self, url: str, params: Mapping[str, str], headers: Mapping[str, str], label: str
+        self,
+        method: str,
+        url: str,
+        params: Mapping[str, str],
+        headers: Mapping[str, str],
+        label: str,
+        json_body: object,
     ) -> Answer:
         policy = self.policy
         self.requests_sent += 1
         try:
-            with self._session.get(
+            with self._session.request(
+                method,
                 url,
                 params=dict(params),
+                json=json_body,
                 headers={"User-Agent": policy.user_agent, **headers},
                 timeout=policy.timeout,
                 stream=True,

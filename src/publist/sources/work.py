@@ -6,11 +6,16 @@ arXiv, Crossref and DataCite answer in their own shapes; each source turns its a
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 
 from publist.bibtex.encode import split_display_name
 from publist.sources.arxiv.records import ArxivRecord
+
+# DOIs of preprint servers (arXiv, bioRxiv/medRxiv, SSRN, ...): such a record is not the
+# published version of anything.
+PREPRINT_DOI = re.compile(r"^10\.(48550|1101|2139|31219|20944|21203|36227)/", re.IGNORECASE)
 
 
 class WorkKind(StrEnum):
@@ -60,6 +65,9 @@ class WorkRecord:
     arxiv_id: str = ""
     primary_class: str = ""
     url: str = ""
+    # The venue's short name and other names it goes by (DBLP's "NeurIPS", S2's alternates).
+    venue_short: str = ""
+    venue_names: tuple[str, ...] = ()
 
 
 def from_arxiv(record: ArxivRecord) -> WorkRecord:
