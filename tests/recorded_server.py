@@ -9,7 +9,7 @@ check what publist sends (User-Agent, Accept).
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -39,6 +39,7 @@ class Seen:
 
     path: str
     headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""
 
 
 class Replay:
@@ -49,6 +50,8 @@ class Replay:
         # (text, reply): a request whose path and query contain ``text``, checked in order
         # after ``routes``.
         self.containing: list[tuple[str, Reply]] = []
+        # POST path -> a function of the request body that picks the recorded answer.
+        self.posted: dict[str, Callable[[bytes], Reply]] = {}
         self.requests: list[Seen] = []
         self._server: ThreadingHTTPServer | None = None
 
@@ -72,6 +75,18 @@ class Replay:
                     reply = next((r for text, r in replay.containing if text in path), None)
                 if reply is None:
                     reply = Reply(404, b"Resource not found.", "text/plain")
+                self.send_response(reply.status)
+                self.send_header("Content-Type", reply.content_type)
+                self.send_header("Content-Length", str(len(reply.body)))
+                self.end_headers()
+                self.wfile.write(reply.body)
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length)
+                replay.requests.append(Seen(self.path, dict(self.headers.items()), body))
+                answer = replay.posted.get(self.path.split("?", 1)[0])
+                reply = answer(body) if answer else Reply(404, b"Not Found", "text/plain")
                 self.send_response(reply.status)
                 self.send_header("Content-Type", reply.content_type)
                 self.send_header("Content-Length", str(len(reply.body)))

@@ -147,8 +147,10 @@ def _entry_by_key(loaded: LoadedBibliography, promotion: Promotion) -> RawEntry:
     )
 
 
-def _braced(text: str) -> str:
-    return "{" + to_bibtex(text) + "}"
+def _enclose(text: str, quoted: bool) -> str:
+    """A new value as the entry writes its values: in braces, or in quotes."""
+    value = to_bibtex(text)
+    return '"' + value.replace('"', '{"}') + '"' if quoted else "{" + value + "}"
 
 
 def _mentions_arxiv(value: str | None) -> bool:
@@ -166,6 +168,12 @@ def plan_promotion(
     document = loaded.document
     updates: dict[str, str] = {}
     notes: list[str] = []
+    values = [value.strip() for value in entry.fields.values()]
+    quoted = sum(v.startswith('"') for v in values) > sum(v.startswith("{") for v in values)
+
+    def _braced(text: str) -> str:
+        return _enclose(text, quoted)
+
     if verdict.venue:
         updates[venue_field] = _braced(verdict.venue)
     if verdict.year:

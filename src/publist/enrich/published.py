@@ -39,7 +39,7 @@ from publist.sources.scholar.clients import (
     SemanticScholar,
 )
 from publist.sources.settings import SourceSettings
-from publist.sources.work import PREPRINT_DOI, WorkKind, WorkRecord
+from publist.sources.work import PREPRINT_DOI, Person, WorkKind, WorkRecord
 
 _YEAR = re.compile(r"\b(19|20)\d{2}\b")
 
@@ -192,10 +192,10 @@ def _check(
         if arxiv.journal_ref and not found:
             consider([_journal_ref(arxiv)], "arXiv's journal reference")
     # 2. Semantic Scholar's record of this arXiv id, and the publisher's record of its DOI.
-    if s2 is not None and s2.kind is not WorkKind.PREPRINT:
+    if s2 is not None:
         link = f"Semantic Scholar merges arXiv:{base} with it"
-        consider([s2], link)
-        if s2.doi:
+        consider([s2], link)  # an arXiv-only record is refused here, and says why
+        if s2.doi and s2.kind is not WorkKind.PREPRINT:
             consider(
                 asked("Crossref", functools.partial(_one, services.crossref.work, s2.doi)), link
             )
@@ -226,7 +226,7 @@ def _journal_ref(record: ArxivRecord) -> WorkRecord:
         source="arXiv",
         kind=WorkKind.OTHER,
         title=record.title,
-        authors=(),
+        authors=tuple(Person.from_display(name) for name in record.authors),
         year=int(year.group()) if year else None,
         venue=text,
     )
