@@ -24,7 +24,10 @@ def _help_options(command: str) -> set[str]:
     return set(OPTION.findall(result.stdout)) - {"--help"}
 
 
-@pytest.mark.parametrize("command", ["export", "sync", "add", "discover", "list", "show", "check"])
+@pytest.mark.parametrize(
+    "command",
+    ["export", "sync", "add", "discover", "published", "promote", "list", "show", "check"],
+)
 def test_every_option_is_documented_and_every_documented_option_exists(command: str) -> None:
     documented = set(OPTION.findall(_section(command)))
     actual = _help_options(command)
