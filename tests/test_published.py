@@ -486,3 +486,40 @@ def test_judge_refuses_an_arxiv_only_record_even_when_linked() -> None:
     loaded = build(parse(PAPERQA, path=Path("p.bib")), Config(owner_names=("Andrew D. White",)))
     verdict = judge(loaded.publications[0], record, link="Semantic Scholar merges it")
     assert isinstance(verdict, Rejection) and verdict.reason == "a preprint itself"
+
+
+def test_arxivs_own_doi_leads_to_crossrefs_record(
+    tmp_path: Path, services_server: Replay, arxiv_server: FakeArxiv, fake_time: FakeTime
+) -> None:
+    services_server.posted["/s2/paper/batch"] = lambda body: Reply(200, b"[null]")
+    _arxiv(arxiv_server, "2304.05376", dois=(CHEMCROW_DOI,))
+    bib = _bib(tmp_path, CHEMCROW)
+    verdict = _statuses(bib, _services(services_server, arxiv_server, tmp_path, fake_time))[
+        "bran2023chemcrow"
+    ].verdict
+    assert (verdict.status, verdict.sources, verdict.year) == ("published", ("Crossref",), 2024)
+    assert verdict.findings[0].evidence.startswith(f"Crossref: arXiv lists the DOI {CHEMCROW_DOI}")
+
+
+def test_crossrefs_title_search_finds_a_journal_article(
+    tmp_path: Path, services_server: Replay, arxiv_server: FakeArxiv, fake_time: FakeTime
+) -> None:
+    services_server.routes["/works"] = Reply.file("crossref-search-title-copper-jap.json")
+    _arxiv(arxiv_server, "1511.00001")
+    bib = _bib(
+        tmp_path,
+        "@misc{skarlinski2015effect, title = {Effect of native oxide layers on copper thin-film"
+        " tensile properties: A reactive molecular dynamics study}, author = {Skarlinski,"
+        " Michael D. and Quesnel, David J.}, year = 2015, eprint = {1511.00001}}\n",
+        owner="Michael D. Skarlinski",
+    )
+    verdict = _statuses(bib, _services(services_server, arxiv_server, tmp_path, fake_time))[
+        "skarlinski2015effect"
+    ].verdict
+    assert (verdict.status, verdict.sources, verdict.venue, verdict.doi) == (
+        "published",
+        ("Crossref",),
+        "Journal of Applied Physics",
+        "10.1063/1.4938384",
+    )
+    assert verdict.findings[0].evidence.startswith("Crossref: title 1.00 and 2 of 2 authors")

@@ -168,6 +168,11 @@ def _check(
         for record in records:
             if record is None:
                 continue
+            if not link and record.arxiv_id == publication.arxiv_id:
+                # Crossref's has-preprint relation names this very arXiv id.
+                link = (
+                    f"{record.source}'s record names arXiv:{publication.arxiv_id} as its preprint"
+                )
             verdict = judge(publication, record, link=link)
             if isinstance(verdict, Finding):
                 found.append(verdict)
