@@ -36,9 +36,11 @@ from bibtexparser.model import Block, DuplicateBlockKeyBlock, DuplicateFieldKeyB
 
 from publist.build.pipeline import CONTAINER_TYPES, LoadedBibliography, load_bibliography
 from publist.errors import BibFileError, PublistError
-from publist.output import FORMATS, latex, markdown, render
+from publist.output import latex, markdown, render
 
 SUFFIXES = (".bib", ".bib.gz")
+# The formats that print the lists (``js`` is the page script, ``json`` and kin are data).
+LIST_FORMATS = ("md", "html", "text", "latex")
 
 
 @dataclass
@@ -163,7 +165,7 @@ def _cross_check(loaded: LoadedBibliography, report: FileReport) -> None:
     by_label = {item.label: item.publication.key for item in items}
     if len(set(labels)) != len(labels):
         report.lost.append("labels are not unique")
-    for fmt in FORMATS:
+    for fmt in LIST_FORMATS:
         text = render(fmt, loaded.bibliography, loaded.config, standalone=True)
         found = _rendered_labels(fmt, text, labels)
         report.rendered[fmt] = len(found)
@@ -214,7 +216,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _print_report(report: FileReport) -> None:
-    rendered = "/".join(str(report.rendered.get(fmt, 0)) for fmt in FORMATS)
+    rendered = "/".join(str(report.rendered.get(fmt, 0)) for fmt in LIST_FORMATS)
     status = "ok" if report.ok else "FAIL"
     print(
         f"{status:4} {report.entries:6} entries  {rendered:>17} md/html/text  "

@@ -12,7 +12,7 @@ from publist.output import FORMATS, render
 from tests.golden import assert_golden
 from tests.helpers import BUNDLED_BIB, BUNDLED_CONFIG, EDGE_BIB, EDGE_CONFIG
 
-SUFFIX = {"md": "md", "html": "html", "text": "txt", "latex": "tex"}
+SUFFIX = {"md": "md", "html": "html", "text": "txt", "latex": "tex", "js": "js"}
 CASES = {"bundled": (BUNDLED_BIB, BUNDLED_CONFIG), "edge": (EDGE_BIB, EDGE_CONFIG)}
 
 

@@ -31,8 +31,14 @@ HOSTILE_BIB = DATA / "hostile.bib"
 HOSTILE_CONFIG = DATA / "hostile.toml"
 
 # The tags and attributes the HTML exporter writes; anything else came from the data.
-FRAGMENT_TAGS = {"div", "section", "h2", "ol", "li", "span", "strong", "a", "p"}
-ATTRIBUTES = {"class", "id", "data-label", "href", "style"}
+FRAGMENT_TAGS = {
+    *("div", "section", "h2", "ol", "li", "span", "strong", "a", "p"),
+    *("details", "summary", "pre", "code"),
+}
+ATTRIBUTES = {
+    *("class", "id", "data-label", "href", "style"),
+    *("data-category", "data-selected", "data-search"),
+}
 
 
 @pytest.fixture(scope="module")

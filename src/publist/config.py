@@ -51,6 +51,37 @@ DEFAULT_MARKS: MappingProxyType[str, str] = MappingProxyType(
 NUMBERING_MODES = ("per-category", "continuous")
 
 
+# publist's and al-folio's own fields: for the site, not for a reader who copies the BibTeX.
+DEFAULT_HIDDEN_FIELDS = frozenset(
+    {
+        "category",
+        "selected",
+        "keywords",
+        "abbr",
+        "publist_sync",
+        "award",
+        "award_name",
+        "annotation",
+        "bibtex_show",
+        "preview",
+        "dimensions",
+        "altmetric",
+        "google_scholar_id",
+        "inspirehep_id",
+        "pdf",
+        "code",
+        "slides",
+        "poster",
+        "video",
+        "website",
+        "supp",
+        "html",
+        "blog",
+        "additional_info",
+    }
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Config:
     """The settings of one run; ``Config()`` gives the defaults."""
@@ -68,6 +99,8 @@ class Config:
     group_by_year: bool = False
     markdown_heading_level: int = 3
     html_title: str = "Publications"
+    # [html] hide_fields: fields left out of the BibTeX a page shows and `--format bib` writes.
+    hide_fields: frozenset[str] = DEFAULT_HIDDEN_FIELDS
     # [latex]: the macro that highlights the owner, and the command of each list's heading.
     latex_owner: str = "\\textbf"
     latex_heading: str = "\\subsection*"
@@ -191,8 +224,11 @@ def parse_config(data: dict[str, Any], *, path: Path | None = None) -> Config:
         raise fail("markdown.heading_level must be a whole number from 1 to 6")
 
     html = _table(data, "html", fail)
-    _only(html, {"title"}, "html", fail)
+    _only(html, {"title", "hide_fields"}, "html", fail)
     title = _string(html.get("title", "Publications"), "html.title", fail)
+    hidden = html.get("hide_fields", sorted(DEFAULT_HIDDEN_FIELDS))
+    if not isinstance(hidden, list) or not all(isinstance(f, str) for f in hidden):
+        raise fail("html.hide_fields must be a list of field names")
 
     latex = _table(data, "latex", fail)
     _only(latex, {"owner", "heading"}, "latex", fail)
@@ -235,6 +271,7 @@ def parse_config(data: dict[str, Any], *, path: Path | None = None) -> Config:
         marks=MappingProxyType(marks),
         markdown_heading_level=level,
         html_title=title,
+        hide_fields=frozenset(name.strip().lower() for name in hidden),
         latex_owner=latex_owner,
         latex_heading=latex_heading,
         stale_months=months,

@@ -135,6 +135,8 @@ class Publication:
     award: str = ""
     links: tuple[Link, ...] = ()
     editors: tuple[Author, ...] = ()
+    # The entry as written, minus the config's hidden fields (the page's "BibTeX" view).
+    bibtex: str = ""
     # A unique, stable name for links (the HTML id): the key, or ``key-2`` for the second
     # paper under a repeated key. Empty means "the key".
     anchor: str = ""

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Protocol
 
 from publist.bibtex.arxiv_ids import ARXIV_ID_FIELDS, find_arxiv_id
+from publist.bibtex.edit import rewrite_entry
 from publist.bibtex.inherit import resolve as resolve_inheritance
 from publist.bibtex.latex import to_text
 from publist.bibtex.links import bare_doi, collect_links
@@ -79,7 +80,7 @@ def build(document: SourceDocument, config: Config) -> LoadedBibliography:
     for entry in entries:
         if entry.entry_type in CONTAINER_TYPES:
             continue
-        publication, problems = to_publication(document, entry, owner)
+        publication, problems = to_publication(document, entry, owner, hidden=config.hide_fields)
         publications.append(publication)
         diagnostics.extend(problems)
     publications = _one_per_paper(publications, diagnostics)
@@ -157,7 +158,11 @@ def _free_anchor(key: str, number: int, taken: set[str]) -> str:
 
 
 def to_publication(
-    document: SourceDocument, entry: RawEntry, owner: OwnerMatcher
+    document: SourceDocument,
+    entry: RawEntry,
+    owner: OwnerMatcher,
+    *,
+    hidden: frozenset[str] = frozenset(),
 ) -> tuple[Publication, list[Diagnostic]]:
     """Decode one entry for display; problems come back as diagnostics, never exceptions."""
     path = document.display_path
@@ -274,8 +279,16 @@ def to_publication(
         award=text("award_name") or text("award"),
         links=links,
         editors=tuple(editors),
+        bibtex=_shown_bibtex(entry, hidden),
     )
     return publication, problems
+
+
+def _shown_bibtex(entry: RawEntry, hidden: frozenset[str]) -> str:
+    """The entry as written, without its hidden fields (re-rendered only when it has some)."""
+    if hidden.isdisjoint(entry.fields):
+        return entry.raw
+    return rewrite_entry(entry, {}, remove=hidden)
 
 
 class _Reporter(Protocol):

@@ -13,11 +13,24 @@ from publist.output import html, latex, markdown, text
 from publist.output.style import ListStyle
 
 FORMATS: MappingProxyType[str, Callable[..., str]] = MappingProxyType(
-    {"md": markdown.render, "html": html.render, "text": text.render, "latex": latex.render}
+    {
+        "md": markdown.render,
+        "html": html.render,
+        "text": text.render,
+        "latex": latex.render,
+        "js": html.script,
+    }
 )
 
 _ALIASES = MappingProxyType(
-    {"markdown": "md", "htm": "html", "txt": "text", "plain": "text", "tex": "latex"}
+    {
+        "markdown": "md",
+        "htm": "html",
+        "txt": "text",
+        "plain": "text",
+        "tex": "latex",
+        "javascript": "js",
+    }
 )
 _SUFFIXES = MappingProxyType(
     {
@@ -27,6 +40,7 @@ _SUFFIXES = MappingProxyType(
         ".htm": "html",
         ".txt": "text",
         ".tex": "latex",
+        ".js": "js",
     }
 )
 
