@@ -12,7 +12,16 @@ from publist.output import FORMATS, render
 from tests.golden import assert_golden
 from tests.helpers import BUNDLED_BIB, BUNDLED_CONFIG, EDGE_BIB, EDGE_CONFIG
 
-SUFFIX = {"md": "md", "html": "html", "text": "txt", "latex": "tex", "js": "js"}
+SUFFIX = {
+    "md": "md",
+    "html": "html",
+    "text": "txt",
+    "latex": "tex",
+    "js": "js",
+    "json": "json",
+    "csl-json": "csl.json",
+    "bib": "bib",
+}
 CASES = {"bundled": (BUNDLED_BIB, BUNDLED_CONFIG), "edge": (EDGE_BIB, EDGE_CONFIG)}
 
 

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from publist.bibtex.arxiv_ids import ArxivId
+from publist.build.as_json import item_json
 from publist.build.pipeline import load_bibliography
 from publist.build.query import Filters
 from publist.errors import NotFoundError, UsageError
@@ -18,7 +19,6 @@ from publist.model import Category
 from publist.sources.arxiv.records import CACHE_FILE_NAME, ArxivRecord, arxiv_cache
 from publist.views.listing import (
     find_item,
-    item_json,
     list_publications,
     listing_json,
     show_publication,

@@ -187,7 +187,8 @@ def export(
         typer.Option(
             "--format",
             "-f",
-            help="md, html or text (default: from the -o suffix, else md).",
+            help="md, html, text, latex, json, csl-json, bib or js (default: from the suffix "
+            "of -o or --into, else md).",
         ),
     ] = None,
     bib: BibOption = Path("publications.bib"),
@@ -211,7 +212,14 @@ def export(
         ),
     ] = False,
     standalone: Annotated[
-        bool, typer.Option("--standalone", help="A complete HTML page instead of a fragment.")
+        bool,
+        typer.Option(
+            "--standalone", help="A complete HTML page or LaTeX document instead of a fragment."
+        ),
+    ] = False,
+    selected: Annotated[
+        bool,
+        typer.Option("--selected", help="Only the entries with selected = {true} (al-folio's)."),
     ] = False,
     strict: Annotated[
         bool, typer.Option("--strict", help="Fail (exit 1) when the bib has any problem.")
@@ -230,6 +238,7 @@ def export(
             into=into or (),
             check=check_only,
             standalone=standalone,
+            selected=selected,
             strict=strict,
             encoding=encoding,
         )

@@ -7,8 +7,17 @@
   var count = document.querySelector(".publist-count");
   var chips = Array.prototype.slice.call(document.querySelectorAll(".publist-chips button"));
   var entries = Array.prototype.slice.call(root.querySelectorAll("li.publist-entry"));
+  // What a search looks in: the entry as shown (title, authors, venue, year, label), folded
+  // once; the abstract and BibTeX views are left out.
+  var texts = entries.map(function (li) {
+    var parts = [];
+    li.childNodes.forEach(function (node) {
+      if (node.nodeName !== "DETAILS") { parts.push(node.textContent); }
+    });
+    return fold(parts.join(" "));
+  });
   function fold(text) {
-    return text.normalize("NFKD").replace(/[̀-ͯ]/g, "").toLowerCase()
+    return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
       .replace(/[^\p{L}\p{N}]+/gu, " ").trim();
   }
   function state() {
@@ -21,8 +30,8 @@
   function apply(current) {
     var words = fold(current.q).split(" ").filter(Boolean);
     var shown = 0;
-    entries.forEach(function (li) {
-      var text = li.dataset.search || "";
+    entries.forEach(function (li, index) {
+      var text = texts[index];
       var ok = words.every(function (w) { return text.indexOf(w) >= 0; }) &&
         (!current.lists.length || current.lists.indexOf(li.dataset.category) >= 0) &&
         (!current.selected || li.dataset.selected === "true");

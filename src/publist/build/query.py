@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from publist.build.textfold import fold_words as fold
 from publist.errors import UsageError
-from publist.model import CATEGORY_NAMES, Category, Item, Publication
+from publist.model import CATEGORY_NAMES, Bibliography, Category, Item, Publication, Section
 
 
 def parse_category(name: str) -> Category:
@@ -105,3 +105,16 @@ def _search_words(query: str) -> tuple[str, ...]:
 def select(items: Iterable[Item], filters: Filters) -> tuple[Item, ...]:
     """The items that pass ``filters``, in their display order."""
     return tuple(item for item in items if filters.matches(item.publication))
+
+
+def restrict(bibliography: Bibliography, chosen: tuple[Item, ...]) -> Bibliography:
+    """The lists with only ``chosen`` items, each keeping its label; empty lists left out."""
+    wanted = {id(item) for item in chosen}
+    sections = []
+    for section in bibliography.sections:
+        kept = tuple(item for item in section.items if id(item) in wanted)
+        if kept:
+            sections.append(Section(section.category, section.heading, kept))
+    marks = {m for item in chosen for author in item.publication.authors for m in author.marks}
+    legend = tuple((mark, meaning) for mark, meaning in bibliography.legend if mark in marks)
+    return Bibliography(tuple(sections), legend, bibliography.diagnostics)

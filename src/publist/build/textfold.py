@@ -10,8 +10,11 @@ _NOT_WORD = re.compile(r"[\W_]+")
 
 def fold_words(text: str) -> str:
     """Casefolded, accents removed, punctuation as one space: ``Qíngyǔ-Song`` -> ``qingyu song``."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    if text.isascii():
+        stripped = text  # nothing to decompose: most titles and names
+    else:
+        decomposed = unicodedata.normalize("NFKD", text)
+        stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(_NOT_WORD.sub(" ", stripped.casefold()).split())
 
 

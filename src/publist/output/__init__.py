@@ -9,7 +9,7 @@ from types import MappingProxyType
 from publist.config import Config
 from publist.errors import UsageError
 from publist.model import Bibliography
-from publist.output import html, latex, markdown, text
+from publist.output import data, html, latex, markdown, text
 from publist.output.style import ListStyle
 
 FORMATS: MappingProxyType[str, Callable[..., str]] = MappingProxyType(
@@ -19,6 +19,9 @@ FORMATS: MappingProxyType[str, Callable[..., str]] = MappingProxyType(
         "text": text.render,
         "latex": latex.render,
         "js": html.script,
+        "json": data.render_json,
+        "csl-json": data.render_csl,
+        "bib": data.render_bib,
     }
 )
 
@@ -30,6 +33,9 @@ _ALIASES = MappingProxyType(
         "plain": "text",
         "tex": "latex",
         "javascript": "js",
+        "csl": "csl-json",
+        "csljson": "csl-json",
+        "bibtex": "bib",
     }
 )
 _SUFFIXES = MappingProxyType(
@@ -41,6 +47,8 @@ _SUFFIXES = MappingProxyType(
         ".txt": "text",
         ".tex": "latex",
         ".js": "js",
+        ".json": "json",
+        ".bib": "bib",
     }
 )
 

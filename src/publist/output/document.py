@@ -13,10 +13,10 @@ import html
 from dataclasses import dataclass
 from pathlib import Path
 
-from publist.build.query import select
+from publist.build.query import restrict, select
 from publist.config import Config
 from publist.errors import MarkerError
-from publist.model import Bibliography, Item, Section
+from publist.model import Bibliography, Item
 from publist.output import render, resolve_format
 from publist.output.blocks import END_MARKER, START_MARKER, Block, BlockKind, find_blocks
 from publist.output.markdown import escape as markdown_escape
@@ -109,22 +109,9 @@ def _content(
         max_authors=options.max_authors or config.max_authors,
         group_by_year=config.group_by_year,
     )
-    shown = bibliography if options.everything else _restricted(bibliography, chosen)
+    shown = bibliography if options.everything else restrict(bibliography, chosen)
     body = render(fmt, shown, config, style=style)
     return f"{newline}{newline}{body.replace(chr(10), newline)}{newline}"
-
-
-def _restricted(bibliography: Bibliography, chosen: tuple[Item, ...]) -> Bibliography:
-    """The lists with only ``chosen`` items, each keeping its label; empty lists left out."""
-    wanted = {id(item) for item in chosen}
-    sections = []
-    for section in bibliography.sections:
-        kept = tuple(item for item in section.items if id(item) in wanted)
-        if kept:
-            sections.append(Section(section.category, section.heading, kept))
-    marks = {m for item in chosen for author in item.publication.authors for m in author.marks}
-    legend = tuple((mark, meaning) for mark, meaning in bibliography.legend if mark in marks)
-    return Bibliography(tuple(sections), legend, bibliography.diagnostics)
 
 
 def _escaped(fmt: str, text: str) -> str:

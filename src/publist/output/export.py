@@ -8,6 +8,7 @@ from pathlib import Path
 
 from publist.bibtex.source import read_source
 from publist.build.pipeline import load_bibliography
+from publist.build.query import restrict
 from publist.config import Config
 from publist.errors import StrictModeError, UsageError
 from publist.fsio import atomic_write
@@ -51,6 +52,7 @@ def export(
     into: Path | Sequence[Path] = (),
     check: bool = False,
     standalone: bool = False,
+    selected: bool = False,
     strict: bool = False,
     encoding: str = "utf-8",
 ) -> ExportResult:
@@ -79,7 +81,12 @@ def export(
     if documents:
         updates = _fill_documents(documents, loaded.bibliography, loaded.config, fmt, check)
         return ExportResult("", chosen, diagnostics, documents=updates)
-    text = render(chosen, loaded.bibliography, loaded.config, standalone=standalone)
+    bibliography = loaded.bibliography
+    if selected:
+        # al-folio's selected papers, each with the label it has in the full lists.
+        chosen_items = tuple(i for i in bibliography.items if i.publication.selected)
+        bibliography = restrict(bibliography, chosen_items)
+    text = render(chosen, bibliography, loaded.config, standalone=standalone)
     if output is not None:
         atomic_write(output, text)
     return ExportResult(text, chosen, diagnostics, written_to=output)

@@ -10,8 +10,6 @@ from publist.bibtex.latex import to_text
 from publist.bibtex.links import is_safe_url
 from publist.build.control import drop_control
 from publist.build.markup import Inline, Strong, format_entry
-from publist.build.query import search_text
-from publist.build.textfold import fold_words
 from publist.config import Config
 from publist.model import Bibliography, Item
 from publist.output.style import ListStyle, year_groups
@@ -69,8 +67,17 @@ SCRIPT = """\
   var count = document.querySelector(".publist-count");
   var chips = Array.prototype.slice.call(document.querySelectorAll(".publist-chips button"));
   var entries = Array.prototype.slice.call(root.querySelectorAll("li.publist-entry"));
+  // What a search looks in: the entry as shown (title, authors, venue, year, label), folded
+  // once; the abstract and BibTeX views are left out.
+  var texts = entries.map(function (li) {
+    var parts = [];
+    li.childNodes.forEach(function (node) {
+      if (node.nodeName !== "DETAILS") { parts.push(node.textContent); }
+    });
+    return fold(parts.join(" "));
+  });
   function fold(text) {
-    return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
+    return text.normalize("NFKD").replace(/[\\u0300-\\u036f]/g, "").toLowerCase()
       .replace(/[^\\p{L}\\p{N}]+/gu, " ").trim();
   }
   function state() {
@@ -83,8 +90,8 @@ SCRIPT = """\
   function apply(current) {
     var words = fold(current.q).split(" ").filter(Boolean);
     var shown = 0;
-    entries.forEach(function (li) {
-      var text = li.dataset.search || "";
+    entries.forEach(function (li, index) {
+      var text = texts[index];
       var ok = words.every(function (w) { return text.indexOf(w) >= 0; }) &&
         (!current.lists.length || current.lists.indexOf(li.dataset.category) >= 0) &&
         (!current.selected || li.dataset.selected === "true");
@@ -163,7 +170,8 @@ def _attr(text: str) -> str:
     return escape(drop_control(text), quote=True)
 
 
-def _inline(nodes: Iterable[Inline]) -> str:
+def inline_html(nodes: Iterable[Inline]) -> str:
+    """Inline nodes as HTML: the owner, venue and award as ``<strong class="publist-...">``."""
     out = []
     for node in nodes:
         if isinstance(node, Strong):
@@ -194,14 +202,12 @@ def _item(item: Item, style: ListStyle) -> str:
             '<details class="publist-bibtex"><summary>BibTeX</summary>'
             f"<pre><code>{_text(publication.bibtex.replace(chr(13), ''))}</code></pre></details>"
         )
-    searchable = fold_words(f"{search_text(publication)} {item.label} {publication.year or ''}")
     return (
         f'<li class="publist-entry" id="{anchor}" data-label="{_attr(item.label)}"'
         f' data-category="{_attr(publication.category.value)}"'
-        f' data-selected="{"true" if publication.selected else "false"}"'
-        f' data-search="{_attr(searchable)}">'
+        f' data-selected="{"true" if publication.selected else "false"}">'
         f'<span class="publist-label">{_text(item.label)}.</span> '
-        f"{_inline(format_entry(publication, max_authors=style.max_authors))}{link_html}"
+        f"{inline_html(format_entry(publication, max_authors=style.max_authors))}{link_html}"
         f"{details}</li>"
     )
 

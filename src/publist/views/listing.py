@@ -9,12 +9,12 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
 
+from publist.build.as_json import item_json
 from publist.build.pipeline import LoadedBibliography, load_bibliography
 from publist.build.query import Filters, select
 from publist.errors import NotFoundError, UsageError
-from publist.model import Author, Bibliography, Diagnostic, Item, Publication
+from publist.model import Bibliography, Diagnostic, Item
 from publist.views.stale import ArxivEvidence, stale_reason
 
 _LABEL = re.compile(r"([A-Za-z]+)(\d+)")
@@ -169,37 +169,6 @@ def shown(loaded: LoadedBibliography, query: str) -> Shown:
     entry = next(e for e in loaded.document.entries if e.position == position)
     problems = tuple(loaded.diagnostics_for(entry))
     return Shown(item, loaded.config.headings[item.publication.category], problems)
-
-
-def _owner_position(authors: Sequence[Author]) -> int | None:
-    return next((index for index, author in enumerate(authors, start=1) if author.is_owner), None)
-
-
-def item_json(item: Item, *, stale: str | None = None) -> dict[str, Any]:
-    """One publication as a JSON-ready dict (the fields are listed in the README)."""
-    publication: Publication = item.publication
-    return {
-        "key": publication.key,
-        "label": item.label,
-        "category": publication.category.value,
-        "category_rule": publication.category_rule,
-        "entry_type": publication.entry_type,
-        "title": publication.title,
-        "authors": [author.display for author in publication.authors],
-        "owner_position": _owner_position(publication.authors),
-        "editors": [editor.display for editor in publication.editors],
-        "year": publication.year,
-        "month": publication.month,
-        "venue": publication.venue,
-        "venue_short": publication.venue_short,
-        "arxiv_id": publication.arxiv_id or None,
-        "arxiv_version": publication.arxiv_version,
-        "doi": publication.doi or None,
-        "links": [{"kind": link.kind, "url": link.url} for link in publication.links],
-        "path": publication.path,
-        "line": publication.line,
-        "stale": stale,
-    }
 
 
 def listing_json(listing: Listing) -> str:
