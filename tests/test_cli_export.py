@@ -68,8 +68,8 @@ def test_unknown_format_is_a_usage_error() -> None:
     result = run_cli("export", "--format", "pdf", "--bib", BUNDLED_BIB)
     assert result.exit_code == ExitCode.USAGE
     assert (
-        result.stderr.strip()
-        == "error: unknown format 'pdf' (choose from: md, html, text, latex, js)"
+        result.stderr.strip() == "error: unknown format 'pdf' "
+        "(choose from: md, html, text, latex, js, json, csl-json, bib)"
     )
     assert result.stdout == ""
 
