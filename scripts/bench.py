@@ -193,9 +193,12 @@ def build_cases(
             )
         )
     for bib in (bundled, big, *generated):
-        # LaTeX on the bundled and the big file only: the generated sizes measure growth.
+        # The newer formats on the bundled and the big file only: the generated sizes
+        # measure growth.
         formats = (
-            ("md", "html", "text", "latex") if bib in (bundled, big) else ("md", "html", "text")
+            ("md", "html", "text", "latex", "json", "csl-json")
+            if bib in (bundled, big)
+            else ("md", "html", "text")
         )
         for fmt in formats:
             cases.append(
@@ -203,6 +206,15 @@ def build_cases(
                     f"publist export -f {fmt}",
                     bib.label,
                     publist("export", "-b", bib.path, "-f", fmt),
+                    bib.entries,
+                )
+            )
+        if bib in (bundled, big):
+            cases.append(
+                Case(
+                    "publist export -f html --standalone",
+                    bib.label,
+                    publist("export", "-b", bib.path, "-f", "html", "--standalone"),
                     bib.entries,
                 )
             )
@@ -275,7 +287,7 @@ def check_targets(
     verdicts: list[Verdict] = []
     raw = _find(cases, "bibtexparser raw parse", big.label)
     pybtex = _find(cases, "pybtex parse + Markdown", big.label)
-    for fmt in ("md", "html", "latex"):
+    for fmt in ("md", "html", "html --standalone", "latex", "json", "csl-json"):
         export = _find(cases, f"publist export -f {fmt}", big.label)
         what = f"export -f {fmt} of {big.label}"
         if export is None or not export.ok:
