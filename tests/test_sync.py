@@ -104,7 +104,7 @@ def test_new_version_updates_the_preprint_and_nothing_else(
     (update,) = result.plan.updates
     assert {c.field: c.new for c in update.changes} == {
         "title": "{Learning Provably Improves Gradient Descent: Rates \\& Limits}",
-        "author": "{Song, Qingyu and Lin, Wei and Juncheng Wang and Xu, Hong}",
+        "author": "{Song, Qingyu and Lin, Wei and Wang, Juncheng and Xu, Hong}",
         "month": "jun",
     }
     # Every line outside the entry is unchanged, and inside it only the three fields.
@@ -440,7 +440,7 @@ def test_people_keep_their_spelling_and_marks_when_the_list_changes(
     (update,) = result.plan.updates
     assert update.changes[0].new == (
         "{Garc{\\'\\i}a M{\\'a}rquez, Gabriel and Song*, Qingyu and Smith, Jr., John"
-        " and Ada Lovelace}"
+        " and Lovelace, Ada}"
     )
 
 

@@ -69,6 +69,20 @@ def split_display_name(name: str) -> tuple[str, str]:
     return " ".join(words[:start]), " ".join(words[start:])
 
 
+_SUFFIX = re.compile(r"(?:,\s*|\s+)(Jr\.?|Sr\.?|II|III|IV)$")
+
+
+def split_person(name: str) -> tuple[str, str, str]:
+    """``(given, family, suffix)`` of a display name: "John Smith Jr." -> John, Smith, Jr."""
+    name = " ".join(name.split())
+    suffix = ""
+    match = _SUFFIX.search(name)
+    if match is not None and len(name[: match.start()].split()) >= 2:
+        suffix, name = match.group(1), name[: match.start()]
+    given, family = split_display_name(name)
+    return given, family, suffix
+
+
 def person(given: str, family: str, suffix: str = "") -> str:
     """One name for an ``author`` field in BibTeX's unambiguous ``Family, Given`` form.
 

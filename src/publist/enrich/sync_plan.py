@@ -8,13 +8,12 @@ the network or a file.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from publist.bibtex.arxiv_ids import ArxivId
 from publist.bibtex.edit import rewrite_entry, splice
-from publist.bibtex.encode import to_bibtex
+from publist.bibtex.encode import person, split_person, to_bibtex
 from publist.bibtex.latex import to_text
 from publist.bibtex.names import parse_authors, split_names
 from publist.bibtex.parse import RawEntry, SourceDocument
@@ -295,9 +294,6 @@ def _author_list(bib_value: str, arxiv_names: Sequence[str]) -> str | None:
 
 
 def _bibtex_name(name: str) -> str:
-    """An arXiv name ("First Last") made safe in an ``and``-separated BibTeX list."""
-    name = to_bibtex(name)
-    # A comma or a lone "and" inside one name would split it; braces keep it whole.
-    if "," in name or re.search(r"\band\b", name, re.IGNORECASE):
-        return _braced(name)
-    return name
+    """An arXiv name ("First Last") in BibTeX's ``Family, Given`` form, particles kept with the
+    family name ("Adrian Del Maestro" -> ``Del Maestro, Adrian``), a one-word name braced."""
+    return person(*split_person(name))

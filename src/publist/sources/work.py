@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from publist.bibtex.encode import split_display_name
+from publist.bibtex.encode import split_person
 from publist.sources.arxiv.records import ArxivRecord
 
 # DOIs of preprint servers (arXiv, bioRxiv/medRxiv, SSRN, ...): such a record is not the
@@ -42,8 +42,7 @@ class Person:
     @classmethod
     def from_display(cls, name: str) -> Person:
         """A person from a display name ("Adrian Del Maestro"), split at the family name."""
-        given, family = split_display_name(" ".join(name.split()))
-        return cls(given, family)
+        return cls(*split_person(name))
 
 
 @dataclass(frozen=True, slots=True)
