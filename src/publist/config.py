@@ -109,6 +109,8 @@ class Config:
     sources: MappingProxyType[str, str] = field(default_factory=lambda: MappingProxyType({}))
     # [add] key: how `publist add` names new entries ({author}, {year}, {title}).
     key_pattern: str = "{author}{year}{title}"
+    # [titles] protect: proper nouns to brace in titles publist writes, beyond its own list.
+    title_nouns: frozenset[str] = frozenset()
     path: Path | None = field(default=None, compare=False)
 
 
@@ -123,6 +125,7 @@ _TOP_KEYS = {
     "stale",
     "sources",
     "add",
+    "titles",
 }
 SOURCE_KEYS = ("arxiv_url", "crossref_url", "doi_url", "mailto")
 _KEY_TOKEN = re.compile(r"\{(author|year|title)\}")
@@ -253,6 +256,12 @@ def parse_config(data: dict[str, Any], *, path: Path | None = None) -> Config:
             f":_.- around them, got {key_pattern!r}"
         )
 
+    titles = _table(data, "titles", fail)
+    _only(titles, {"protect"}, "titles", fail)
+    nouns = titles.get("protect", [])
+    if not isinstance(nouns, list) or not all(isinstance(n, str) and n.strip() for n in nouns):
+        raise fail("titles.protect must be a list of words")
+
     stale = _table(data, "stale", fail)
     _only(stale, {"months"}, "stale", fail)
     months = stale.get("months", 24)
@@ -277,6 +286,7 @@ def parse_config(data: dict[str, Any], *, path: Path | None = None) -> Config:
         stale_months=months,
         sources=MappingProxyType({name: str(value) for name, value in sources.items()}),
         key_pattern=key_pattern,
+        title_nouns=frozenset(n.strip() for n in nouns),
         path=path,
     )
 

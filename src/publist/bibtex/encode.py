@@ -104,3 +104,171 @@ def person(given: str, family: str, suffix: str = "") -> str:
 # A comma or a standalone "and" inside a part would split the name or the list.
 _NEEDS_BRACES = re.compile(r",|\band\b", re.IGNORECASE)
 _CJK = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
+# Proper nouns that sentence-case styles would lowercase in a title (README: "What publist
+# writes"); `[titles] protect` in publist.toml adds to them.
+PROPER_NOUNS = frozenset(
+    [
+        "Bayes",
+        "Bayesian",
+        "Bernoulli",
+        "Bethe",
+        "Boltzmann",
+        "Boolean",
+        "Bose",
+        "Brownian",
+        "Cauchy",
+        "Chebyshev",
+        "Dirac",
+        "Dirichlet",
+        "Einstein",
+        "Euclidean",
+        "Euler",
+        "Eulerian",
+        "Fermi",
+        "Fourier",
+        "Gauss",
+        "Gaussian",
+        "Gibbs",
+        "Hamiltonian",
+        "Hermite",
+        "Hessian",
+        "Hilbert",
+        "Hopfield",
+        "Hubbard",
+        "Ising",
+        "Jacobian",
+        "Kalman",
+        "Kolmogorov",
+        "Krylov",
+        "Lagrange",
+        "Lagrangian",
+        "Langevin",
+        "Laplace",
+        "Laplacian",
+        "Lipschitz",
+        "Lyapunov",
+        "Markov",
+        "Markovian",
+        "Monte",
+        "Carlo",
+        "Nash",
+        "Nesterov",
+        "Newton",
+        "Newtonian",
+        "Pareto",
+        "Poisson",
+        "Potts",
+        "Riemann",
+        "Riemannian",
+        "Schrödinger",
+        "Shannon",
+        "Stokes",
+        "Navier",
+        "Turing",
+        "Wasserstein",
+        "Wiener",
+        "Heisenberg",
+        "Hebbian",
+        "Kullback",
+        "Leibler",
+        "Gromov",
+        "Banach",
+        "Sobolev",
+        "Hölder",
+        "Bregman",
+        "Frank",
+        "Wolfe",
+        "Adam",
+        "English",
+        "Chinese",
+        "European",
+        "American",
+        "African",
+        "Asian",
+    ]
+)
+_WORD_CHARS = re.compile(r"[^\W_][\w'’-]*")
+
+
+def protect_title(title: str, extra: frozenset[str] = frozenset()) -> str:
+    """``title`` (BibTeX, already escaped) with the words a style must not lowercase braced.
+
+    A word with a capital after its first letter or a digit inside (``DNA``, ``GUI``,
+    ``iPhone``, ``LaTeX``, ``COVID-19``, ``Fed2Com``) is braced whole; a proper noun of
+    :data:`PROPER_NOUNS` (or ``extra``) is braced where it stands (``Quasi-{Newton}``). Text in
+    braces, ``$...$`` math and macros are left exactly as they are, so a protected title decodes
+    to the same text, and protecting twice changes nothing.
+    """
+    nouns = PROPER_NOUNS | extra
+    out: list[str] = []
+    i = 0
+    n = len(title)
+    while i < n:
+        char = title[i]
+        if char == "{":
+            end = _group_end(title, i)
+            out.append(title[i:end])
+            i = end
+        elif char == "$":
+            end = title.find("$", i + 1)
+            end = n if end < 0 else end + 1
+            out.append(title[i:end])
+            i = end
+        elif char == "\\":
+            match = re.match(r"\\(?:[A-Za-z]+|.)", title[i:])
+            step = len(match.group()) if match else 1
+            out.append(title[i : i + step])
+            i += step
+        elif char.isalnum() and (i == 0 or not (title[i - 1].isalnum() or title[i - 1] == "\\")):
+            match = _WORD_CHARS.match(title, i)
+            word = match.group() if match else char
+            following = title[i + len(word) : i + len(word) + 1]
+            # A word running into a brace or macro ("Schr{\"o}dinger") is left as written.
+            out.append(word if following in ("{", "\\") else _protect_word(word, nouns))
+            i += len(word)
+        else:
+            out.append(char)
+            i += 1
+    return "".join(out)
+
+
+def _group_end(text: str, start: int) -> int:
+    depth = 0
+    for index in range(start, len(text)):
+        char = text[index]
+        if char == "\\":
+            continue
+        if char == "{" and (index == 0 or text[index - 1] != "\\"):
+            depth += 1
+        elif char == "}" and text[index - 1] != "\\":
+            depth -= 1
+            if depth == 0:
+                return index + 1
+    return len(text)
+
+
+def _protect_word(word: str, nouns: frozenset[str]) -> str:
+    core = word.rstrip("'’-")
+    tail = word[len(core) :]
+    parts = core.split("-")
+    if any(_keeps_case(part) for part in parts):
+        return "{" + core + "}" + tail
+    return "-".join(_protect_noun(part, nouns) for part in parts) + tail
+
+
+def _protect_noun(part: str, nouns: frozenset[str]) -> str:
+    base = re.sub(r"['’]s$", "", part)  # "Markov's": the name without its possessive
+    return "{" + base + "}" + part[len(base) :] if base in nouns else part
+
+
+def _keeps_case(part: str) -> bool:
+    """A capital after the first letter, or a digit between letters: DNA, iPhone, Fed2Com."""
+    if any(ch.isupper() for ch in part[1:]):
+        return True
+    letters = [ch.isalpha() for ch in part]
+    return any(
+        ch.isdigit() and any(letters[:index]) and any(letters[index + 1 :])
+        for index, ch in enumerate(part)
+    )

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from publist.bibtex.arxiv_ids import ArxivId, normalize_arxiv_id
 from publist.bibtex.edit import write_back
-from publist.bibtex.encode import person, to_bibtex
+from publist.bibtex.encode import person, protect_title, to_bibtex
 from publist.bibtex.links import bare_doi
 from publist.bibtex.style import EntryStyle, detect_style, render_entry
 from publist.build.pipeline import LoadedBibliography, load_bibliography
@@ -293,7 +293,8 @@ def plan_additions(
         key = make_key(record, loaded.config.key_pattern, taken)
         taken.add(key.casefold())
         added.append(record)
-        additions.append(Addition(text, key, record, entry_text(record, key, style)))
+        entry = entry_text(record, key, style, loaded.config.title_nouns)
+        additions.append(Addition(text, key, record, entry))
     return additions, problems
 
 
@@ -343,7 +344,9 @@ def make_key(record: WorkRecord, pattern: str, taken: set[str]) -> str:
     return key
 
 
-def entry_text(record: WorkRecord, key: str, style: EntryStyle) -> str:
+def entry_text(
+    record: WorkRecord, key: str, style: EntryStyle, protect: frozenset[str] = frozenset()
+) -> str:
     """The BibTeX of ``record``: only the fields the source gave, escaped as ``sync`` does."""
     kind = record.kind
     fields: list[tuple[str, str]] = []
@@ -352,7 +355,7 @@ def entry_text(record: WorkRecord, key: str, style: EntryStyle) -> str:
         if value:
             fields.append((name, value))
 
-    put("title", to_bibtex(record.title))
+    put("title", protect_title(to_bibtex(record.title), protect))
     put("author", " and ".join(person(p.given, p.family, p.suffix) for p in record.authors))
     put(_VENUE_FIELD.get(kind, ""), to_bibtex(record.venue) if kind in _VENUE_FIELD else "")
     put(

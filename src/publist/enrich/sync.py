@@ -76,7 +76,13 @@ def sync(
     finally:
         if own_client:
             active.close()
-    plan = plan_sync(loaded.document, targets, result.records, result.not_found)
+    plan = plan_sync(
+        loaded.document,
+        targets,
+        result.records,
+        result.not_found,
+        protect=loaded.config.title_nouns,
+    )
     plan = SyncPlan(plan.updates, (*notices, *plan.notices), plan.looked_up)
     written = False
     if plan.updates and not dry_run:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from publist.bibtex.arxiv_ids import ArxivId
 from publist.bibtex.edit import rewrite_entry, splice
-from publist.bibtex.encode import person, split_person, to_bibtex
+from publist.bibtex.encode import person, protect_title, split_person, to_bibtex
 from publist.bibtex.latex import to_text
 from publist.bibtex.names import parse_authors, split_names
 from publist.bibtex.parse import RawEntry, SourceDocument
@@ -116,6 +116,8 @@ def plan_sync(
     targets: Sequence[Target],
     records: Mapping[str, ArxivRecord],
     not_found: Sequence[str] = (),
+    *,
+    protect: frozenset[str] = frozenset(),
 ) -> SyncPlan:
     """Decide every change from the records; pure, so ``--dry-run`` shows exactly this."""
     updates: list[EntryUpdate] = []
@@ -136,7 +138,7 @@ def plan_sync(
                 )
             )
             continue
-        changes = _changes(document, target, record)
+        changes = _changes(document, target, record, protect)
         if changes:
             updates.append(EntryUpdate(entry.key, entry.line, base, tuple(changes), entry.position))
         signal = _published_signal(record)
@@ -172,7 +174,12 @@ def _entry_of(document: SourceDocument, update: EntryUpdate) -> RawEntry:
 # -- deciding what changes ----------------------------------------------------------------
 
 
-def _changes(document: SourceDocument, target: Target, record: ArxivRecord) -> list[FieldChange]:
+def _changes(
+    document: SourceDocument,
+    target: Target,
+    record: ArxivRecord,
+    protect: frozenset[str] = frozenset(),
+) -> list[FieldChange]:
     entry = target.entry
     changes: list[FieldChange] = []
 
@@ -189,7 +196,7 @@ def _changes(document: SourceDocument, target: Target, record: ArxivRecord) -> l
             changes.append(FieldChange(name, old, raw_value))
 
     if target.publication.category is Category.SUBMISSION:
-        title = to_bibtex(record.title)
+        title = protect_title(to_bibtex(record.title), protect)
         if record.title and shown("title") != fold(to_text(title)):
             propose("title", _braced(title))
         authors = _author_list(document.value(entry, "author") or "", record.authors)
