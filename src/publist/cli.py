@@ -21,7 +21,7 @@ import typer
 
 from publist import __version__
 from publist.build.control import drop_control
-from publist.errors import ExitCode, PublistError, StrictModeError
+from publist.errors import ExitCode, PublistError, StrictModeError, UsageError
 from publist.model import Diagnostic
 
 if TYPE_CHECKING:
@@ -672,6 +672,37 @@ def promote(
             _say(f"wrote {result.path}; its label changes on the next export")
         if not result.promotions and targets:
             raise typer.Exit(ExitCode.INPUT)
+
+
+@app.command()
+def fmt(
+    protect_titles: Annotated[
+        bool,
+        typer.Option(
+            "--protect-titles",
+            help="Brace the title words sentence-case styles would lowercase (DNA, Newton).",
+        ),
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", "-n", help="Show the changes as a diff; write nothing.")
+    ] = False,
+    bib: BibOption = Path("publications.bib"),
+    config: ConfigOption = None,
+    encoding: EncodingOption = "utf-8",
+) -> None:
+    """Tidy what you wrote in the bib; every change is shown (only --protect-titles so far)."""
+    from publist.enrich.fmt import protect_titles as run_protect
+
+    with _errors():
+        if not protect_titles:
+            raise UsageError("say what to tidy: publist fmt --protect-titles")
+        result = run_protect(bib, dry_run=dry_run, config_path=config, encoding=encoding)
+        if result.changes:
+            _output(result.diff())
+        verb = "would protect" if dry_run else "protected"
+        _say(
+            f"{verb} {len(result.changes)} title(s)" + (f"; wrote {bib}" if result.written else "")
+        )
 
 
 @contextmanager

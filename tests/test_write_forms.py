@@ -1,0 +1,127 @@
+"""What publist writes into a bib: names in Family, Given form, titles with their capitals kept."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from publist.bibtex.encode import person, protect_title, split_person, to_bibtex
+from publist.bibtex.latex import to_text
+from publist.bibtex.names import split_name
+from tests.helpers import run_cli
+
+
+@pytest.mark.parametrize(
+    ("name", "given_", "family", "written"),
+    [
+        ("Adrian Del Maestro", "Adrian", "Del Maestro", "Del Maestro, Adrian"),
+        ("Pascale Le Gall", "Pascale", "Le Gall", "Le Gall, Pascale"),
+        ("Ludwig van der Beethoven", "Ludwig", "van der Beethoven", "van der Beethoven, Ludwig"),
+        ("Juan de la Cruz", "Juan", "de la Cruz", "de la Cruz, Juan"),
+        ("Maria dos Santos", "Maria", "dos Santos", "dos Santos, Maria"),
+        ("Ahmed Al Ghamdi", "Ahmed", "Al Ghamdi", "Al Ghamdi, Ahmed"),
+        ("Muhammad al-Khwarizmi", "Muhammad", "al-Khwarizmi", "al-Khwarizmi, Muhammad"),
+        ("A. B. Smith", "A. B.", "Smith", "Smith, A. B."),
+        ("宋庆禹", "", "宋庆禹", "{宋庆禹}"),
+        ("Madonna", "", "Madonna", "{Madonna}"),
+    ],
+)
+def test_display_names_are_split_at_the_family_name(
+    name: str, given_: str, family: str, written: str
+) -> None:
+    assert split_person(name)[:2] == (given_, family)
+    assert person(*split_person(name)) == written
+
+
+def test_a_suffix_is_written_in_bibtexs_third_place() -> None:
+    assert split_person("John Smith Jr.") == ("John", "Smith", "Jr.")
+    assert person(*split_person("Martin Luther King Jr")) == "King, Jr, Martin Luther"
+    assert split_name(person(*split_person("Martin Luther King Jr"))) == (
+        "Martin Luther",
+        "",
+        "King",
+        "Jr",
+    )
+
+
+_WORD = st.text(alphabet=st.characters(categories=("Lu", "Ll")), min_size=1, max_size=8)
+_NAME = st.lists(_WORD, min_size=1, max_size=4).map(" ".join)
+
+
+@given(_NAME)
+def test_a_written_name_reads_back_with_the_same_parts(name: str) -> None:
+    given_, family, _ = split_person(name)
+    first, von, last, _jr = split_name(person(given_, family))
+    assert to_text(" ".join(p for p in (von, last) if p)).strip("{}") == family
+    assert to_text(first) == given_
+
+
+@pytest.mark.parametrize(
+    ("title", "protected"),
+    [
+        (
+            "Efficient Two-Stage Group Testing Algorithms for DNA Screening",
+            "Efficient Two-Stage Group Testing Algorithms for {DNA} Screening",
+        ),
+        (
+            "Functional GUI Testing of Mobile Applications",
+            "Functional {GUI} Testing of Mobile Applications",
+        ),
+        ("Quasi-Newton Methods", "Quasi-{Newton} Methods"),
+        ("The Bethe Lattice and Markov's Chains", "The {Bethe} Lattice and {Markov}'s Chains"),
+        ("COVID-19 on an iPhone with LaTeX", "{COVID-19} on an {iPhone} with {LaTeX}"),
+        ("Fed2Com and BERT", "{Fed2Com} and {BERT}"),
+        ("Already {MIMO} and $O(n)$ math", "Already {MIMO} and $O(n)$ math"),
+        ('Schr{\\"o}dinger Bridges', 'Schr{\\"o}dinger Bridges'),
+        ("A Study \\& More", "A Study \\& More"),
+    ],
+)
+def test_titles_keep_what_a_style_must_not_lowercase(title: str, protected: str) -> None:
+    assert protect_title(title) == protected
+
+
+def test_the_configured_nouns_extend_the_list() -> None:
+    assert protect_title("Parkinson's disease") == "Parkinson's disease"
+    assert protect_title("Parkinson's disease", frozenset({"Parkinson"})) == "{Parkinson}'s disease"
+
+
+_TITLE_TEXT = st.text(
+    alphabet=st.characters(min_codepoint=32, max_codepoint=0x17F, exclude_characters="\\"),
+    max_size=60,
+)
+
+
+@given(_TITLE_TEXT)
+def test_a_protected_title_decodes_to_the_same_text_and_protecting_twice_is_once(
+    text: str,
+) -> None:
+    title = to_bibtex(text)
+    protected = protect_title(title, frozenset({"Newton"}))
+    assert to_text(protected) == to_text(title)
+    assert protect_title(protected, frozenset({"Newton"})) == protected
+
+
+def test_fmt_protect_titles_shows_then_writes(tmp_path: Path) -> None:
+    bib = tmp_path / "publications.bib"
+    text = (
+        "@article{a, title = {Group Testing for DNA Screening}, author = {Le Gall, Pascale},"
+        " journal = {J}, year = 2020}\n"
+        '@article{b, title = "The Bethe lattice", author = {X, Y}, journal = {J}, year = 2021}\n'
+        "@article{c, title = {Plain words only}, author = {X, Y}, journal = {J}, year = 2021}\n"
+    )
+    bib.write_text(text, encoding="utf-8")
+    shown = run_cli("fmt", "--protect-titles", "--dry-run", "-b", bib)
+    assert shown.exit_code == 0
+    assert "+title = {Group Testing for {DNA} Screening}" in shown.stdout
+    assert '+title = "The {Bethe} lattice"' in shown.stdout
+    assert "would protect 2 title(s)" in shown.stderr
+    assert bib.read_text(encoding="utf-8") == text
+    done = run_cli("fmt", "--protect-titles", "-b", bib)
+    assert done.exit_code == 0
+    after = bib.read_text(encoding="utf-8")
+    assert "{Group Testing for {DNA} Screening}" in after
+    assert "@article{c, title = {Plain words only}" in after  # untouched entries stay as written
+    assert run_cli("fmt", "-b", bib).exit_code == 2  # nothing asked: a usage error
