@@ -36,6 +36,10 @@ def test_display_names_are_split_at_the_family_name(
     assert person(*split_person(name)) == written
 
 
+def test_a_stray_space_in_a_hyphenated_initial_goes() -> None:
+    assert split_person("P. -N. Roy") == ("P.-N.", "Roy", "")
+
+
 def test_a_suffix_is_written_in_bibtexs_third_place() -> None:
     assert split_person("John Smith Jr.") == ("John", "Smith", "Jr.")
     assert person(*split_person("Martin Luther King Jr")) == "King, Jr, Martin Luther"
@@ -77,6 +81,7 @@ def test_a_written_name_reads_back_with_the_same_parts(name: str) -> None:
         ("Already {MIMO} and $O(n)$ math", "Already {MIMO} and $O(n)$ math"),
         ('Schr{\\"o}dinger Bridges', 'Schr{\\"o}dinger Bridges'),
         ("A Study \\& More", "A Study \\& More"),
+        ("Superfluid $^4$He films", "Superfluid $^4${He} films"),
     ],
 )
 def test_titles_keep_what_a_style_must_not_lowercase(title: str, protected: str) -> None:

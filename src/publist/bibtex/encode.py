@@ -80,7 +80,8 @@ def split_person(name: str) -> tuple[str, str, str]:
     if match is not None and len(name[: match.start()].split()) >= 2:
         suffix, name = match.group(1), name[: match.start()]
     given, family = split_display_name(name)
-    return given, family, suffix
+    # arXiv's stray space inside a hyphenated initial: "P. -N. Roy" is "P.-N. Roy".
+    return re.sub(r"\s+-(?=\w)", "-", given), family, suffix
 
 
 def person(given: str, family: str, suffix: str = "") -> str:
@@ -225,8 +226,14 @@ def protect_title(title: str, extra: frozenset[str] = frozenset()) -> str:
             match = _WORD_CHARS.match(title, i)
             word = match.group() if match else char
             following = title[i + len(word) : i + len(word) + 1]
-            # A word running into a brace or macro ("Schr{\"o}dinger") is left as written.
-            out.append(word if following in ("{", "\\") else _protect_word(word, nouns))
+            if following in ("{", "\\"):
+                # A word running into a brace or macro ("Schr{\"o}dinger") is left as written.
+                out.append(word)
+            elif (i and title[i - 1] == "$") or following == "$":
+                # A word glued to math is part of a formula: "$^4$He" keeps its "He".
+                out.append("{" + word + "}")
+            else:
+                out.append(_protect_word(word, nouns))
             i += len(word)
         else:
             out.append(char)
