@@ -26,7 +26,18 @@ def _help_options(command: str) -> set[str]:
 
 @pytest.mark.parametrize(
     "command",
-    ["export", "sync", "add", "discover", "published", "promote", "list", "show", "check"],
+    [
+        "export",
+        "sync",
+        "add",
+        "discover",
+        "published",
+        "promote",
+        "fmt",
+        "list",
+        "show",
+        "check",
+    ],
 )
 def test_every_option_is_documented_and_every_documented_option_exists(command: str) -> None:
     documented = set(OPTION.findall(_section(command)))
@@ -63,3 +74,16 @@ def test_the_library_example_runs(
     printed = capsys.readouterr().out
     assert "Conferences ['C7', 'C6', 'C5', 'C4', 'C3', 'C2', 'C1']" in printed
     assert "In submission ['A2', 'A1']" in printed
+
+
+def test_what_publist_writes_lists_every_particle_and_proper_noun() -> None:
+    from publist.bibtex.encode import PROPER_NOUNS
+    from publist.bibtex.names import SURNAME_PARTICLES
+
+    section = re.search(r"^## What publist writes\n(.*?)(?=^## )", README, re.M | re.S)
+    assert section
+    # The word lists are the paragraphs that are one code span each.
+    spans = re.findall(r"^`([^`]+)`\n\n", section.group(1), re.M)
+    word_lists = [set(span.split()) for span in spans]
+    assert set(SURNAME_PARTICLES) in word_lists, "README's particle list differs from the code's"
+    assert set(PROPER_NOUNS) in word_lists, "README's proper-noun list differs from the code's"
