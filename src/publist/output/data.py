@@ -62,7 +62,36 @@ def render_json(
         "lists": lists,
         "legend": [{"mark": mark, "meaning": meaning} for mark, meaning in bibliography.legend],
     }
-    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+    return dumps_records(payload, record_depth=4)
+
+
+def dumps_records(value: Any, *, record_depth: int) -> str:
+    """JSON indented down to ``record_depth``, each value there (one paper) on one line.
+
+    A data file in a site's repository then changes by one line per changed paper, and the
+    records go through :mod:`json`'s C encoder: ``indent`` alone would take the pure-Python
+    encoder, three times slower on a large file.
+    """
+    parts: list[str] = []
+    _layout(value, 0, record_depth, parts)
+    parts.append("\n")
+    return "".join(parts)
+
+
+def _layout(value: Any, depth: int, record_depth: int, parts: list[str]) -> None:
+    if depth >= record_depth or not isinstance(value, dict | list) or not value:
+        parts.append(json.dumps(value, ensure_ascii=False))
+        return
+    inner = "\n" + "  " * (depth + 1)
+    opening, closing = ("{", "}") if isinstance(value, dict) else ("[", "]")
+    parts.append(opening)
+    pairs = value.items() if isinstance(value, dict) else ((None, item) for item in value)
+    for index, (name, item) in enumerate(pairs):
+        parts.append(inner if index == 0 else "," + inner)
+        if name is not None:
+            parts.append(json.dumps(name, ensure_ascii=False) + ": ")
+        _layout(item, depth + 1, record_depth, parts)
+    parts.append("\n" + "  " * depth + closing)
 
 
 def csl_item(item: Item) -> dict[str, Any]:
@@ -114,9 +143,7 @@ def render_csl(
     style: ListStyle | None = None,
 ) -> str:
     """The items as a CSL JSON array, in list order."""
-    return (
-        json.dumps([csl_item(i) for i in bibliography.items], ensure_ascii=False, indent=2) + "\n"
-    )
+    return dumps_records([csl_item(i) for i in bibliography.items], record_depth=1)
 
 
 def render_bib(
