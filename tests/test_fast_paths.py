@@ -343,3 +343,22 @@ def test_name_splitting_matches_bibtexparsers_scanner(value: str) -> None:
 )
 def test_name_splitting_examples(value: str, names: list[str]) -> None:
     assert split_names(value) == names
+
+
+@settings(max_examples=500)
+@given(
+    st.one_of(
+        st.text(max_size=40),
+        st.lists(
+            st.sampled_from(["a", " ", "\n", "\t", "\r", "&", "<", ">", '"', "'", "\x1b", "\x85"]),
+            max_size=12,
+        ).map("".join),
+    )
+)
+def test_html_text_fast_path_matches_the_plain_escape(text: str) -> None:
+    from html import escape as html_escape
+
+    from publist.build.control import drop_control
+    from publist.output.html import _text
+
+    assert _text(text) == html_escape(drop_control(text), quote=False)

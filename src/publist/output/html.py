@@ -8,7 +8,7 @@ from html import escape
 
 from publist.bibtex.latex import to_text
 from publist.bibtex.links import is_safe_url
-from publist.build.control import drop_control
+from publist.build.control import CONTROL, drop_control
 from publist.build.markup import Inline, Strong, format_entry
 from publist.config import Config
 from publist.model import Bibliography, Item
@@ -162,7 +162,14 @@ SCRIPT = """\
 
 def _text(text: str) -> str:
     """Escape for element content; control characters are dropped (they mean nothing here)."""
+    # One scan finds most text (and every BibTeX block without & < >) needs nothing.
+    if _CONTENT_PLAIN.fullmatch(text):
+        return text
     return escape(drop_control(text), quote=False)
+
+
+# Text with none of & < > and no control character other than tab and line breaks.
+_CONTENT_PLAIN = re.compile("[^&<>" + CONTROL.pattern.removeprefix("[").removesuffix("]") + "]*")
 
 
 def _attr(text: str) -> str:
