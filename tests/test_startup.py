@@ -83,3 +83,22 @@ def test_list_stale_reads_the_sync_cache_without_the_network_client(tmp_path: Pa
     assert [
         m for m in modules if m in network or m.startswith(tuple(n + "." for n in network))
     ] == []
+
+
+def test_an_export_imports_only_its_own_format_and_no_block_parser() -> None:
+    """Each format's module (and --into's block parser) is loaded only by the runs that use it."""
+    modules, done = _imported("export", "--format", "md", "-b", str(ROOT / "publications.bib"))
+    assert done.returncode == 0, done.stderr.decode()
+    assert "publist.output.markdown" in modules
+    unused = {
+        "publist.output.latex",
+        "publist.output.data",
+        "publist.output.html",
+        "publist.output.text",
+        "publist.output.document",
+        "publist.output.blocks",
+    }
+    assert unused & modules == set()
+    modules, done = _imported("export", "--format", "latex", "-b", str(ROOT / "publications.bib"))
+    assert done.returncode == 0, done.stderr.decode()
+    assert "publist.output.latex" in modules and "publist.output.data" not in modules

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from publist.bibtex.source import read_source
 from publist.build.pipeline import load_bibliography
@@ -14,7 +15,9 @@ from publist.errors import StrictModeError, UsageError
 from publist.fsio import atomic_write
 from publist.model import Bibliography, Diagnostic
 from publist.output import render, resolve_format
-from publist.output.document import BlockChange, fill_document
+
+if TYPE_CHECKING:
+    from publist.output.document import BlockChange
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +98,9 @@ def export(
 def _fill_documents(
     paths: Sequence[Path], bibliography: Bibliography, config: Config, fmt: str | None, check: bool
 ) -> tuple[DocumentUpdate, ...]:
+    # Only --into needs the block parser and its filters: an export alone does not import them.
+    from publist.output.document import fill_document
+
     filled = []
     for path in dict.fromkeys(paths):
         page = read_source(path)
