@@ -130,3 +130,51 @@ def test_fmt_protect_titles_shows_then_writes(tmp_path: Path) -> None:
     assert "{Group Testing for {DNA} Screening}" in after
     assert "@article{c, title = {Plain words only}" in after  # untouched entries stay as written
     assert run_cli("fmt", "-b", bib).exit_code == 2  # nothing asked: a usage error
+
+
+def test_fmt_replaces_only_the_title_value_and_every_other_byte_stays(tmp_path: Path) -> None:
+    bib = tmp_path / "publications.bib"
+    entries = [
+        # one line, a repeated field and a comment inside the entry: all kept as written
+        "@article{a2, title = {RNA and DNA}, author = {Doe, John}, year = {2020}}",
+        "@article{a3,\n  title  =  {GPU Kernels},  % why this title\n"
+        "  note = {first}, note = {second duplicate},\n  year = 2021\n}",
+        '@article(p1, title = "The Bethe Lattice", year = 2019)',
+    ]
+    bib.write_text("\n\n".join(entries) + "\n", encoding="utf-8")
+    assert run_cli("fmt", "--protect-titles", "-b", bib).exit_code == 0
+    expected = [
+        "@article{a2, title = {{RNA} and {DNA}}, author = {Doe, John}, year = {2020}}",
+        "@article{a3,\n  title  =  {{GPU} Kernels},  % why this title\n"
+        "  note = {first}, note = {second duplicate},\n  year = 2021\n}",
+        '@article(p1, title = "The {Bethe} Lattice", year = 2019)',
+    ]
+    assert bib.read_text(encoding="utf-8") == "\n\n".join(expected) + "\n"
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "{Study of } # dnaj # { GPU}",  # @string macro and concatenation
+        "{DNA} # { repair}",
+        '"" # "GPU only"',
+        "dnaj",
+    ],
+)
+def test_fmt_leaves_titles_built_from_macros_or_concatenation(tmp_path: Path, title: str) -> None:
+    bib = tmp_path / "publications.bib"
+    text = f'@string{{dnaj = "DNA Journal"}}\n\n@article{{k, title = {title}, year = 2020}}\n'
+    bib.write_text(text, encoding="utf-8")
+    done = run_cli("fmt", "--protect-titles", "-b", bib)
+    assert done.exit_code == 0
+    assert bib.read_text(encoding="utf-8") == text
+
+
+def test_fmt_skips_a_title_named_inside_another_value(tmp_path: Path) -> None:
+    bib = tmp_path / "publications.bib"
+    text = "@article{k, note = {title = {DNA}}, title = {DNA Repair}, year = 2020}\n"
+    bib.write_text(text, encoding="utf-8")
+    assert run_cli("fmt", "--protect-titles", "-b", bib).exit_code == 0
+    assert bib.read_text(encoding="utf-8") == (
+        "@article{k, note = {title = {DNA}}, title = {{DNA} Repair}, year = 2020}\n"
+    )

@@ -40,6 +40,19 @@ def evaluate(raw: str, strings: Mapping[str, str]) -> str:
     return "".join(_evaluate_piece(piece, strings) for piece in _split_concatenation(raw))
 
 
+def single_piece(raw: str) -> str | None:
+    """The text inside ``raw`` when it is one braced or quoted piece, else None.
+
+    ``{A} # {B}``, ``"" # "A"``, a macro name or a number are not one piece.
+    """
+    raw = raw.strip()
+    if len(raw) >= 2 and raw[0] == "{" and raw[-1] == "}" and _closes_at_end(raw):
+        return raw[1:-1]
+    if len(raw) >= 2 and raw[0] == '"' and raw[-1] == '"' and _single_quoted(raw):
+        return raw[1:-1]
+    return None
+
+
 def _closes_at_end(raw: str) -> bool:
     """True when the brace that opens ``raw`` is closed by its last character."""
     # Only the braces are visited: values such as abstracts are long and have few of them.

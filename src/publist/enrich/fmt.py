@@ -2,19 +2,21 @@
 lowercase, as publist does for the titles it writes; shown first, never applied silently.
 
 Only ``title`` values that are one braced or quoted piece are touched (a value built from
-``@string`` macros or ``#`` is left as written); the entry is re-rendered in its own style and
-spliced back; every other byte stays.
+``@string`` macros or ``#`` is left as written); only the value's own text is replaced, and
+every other byte of the entry and the file stays.
 """
 
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from publist.bibtex.edit import rewrite_entry, splice, write_back
+from publist.bibtex.edit import splice, write_back
 from publist.bibtex.encode import protect_title
-from publist.bibtex.values import evaluate
+from publist.bibtex.parse import RawEntry
+from publist.bibtex.values import single_piece
 from publist.build.pipeline import load_bibliography
 
 
@@ -68,19 +70,40 @@ def protect_titles(
         if raw is None:
             continue
         stripped = raw.strip()
-        if len(stripped) < 2 or (stripped[0], stripped[-1]) not in (("{", "}"), ('"', '"')):
-            continue
-        inner = evaluate(stripped, document.strings)
-        if evaluate(stripped[0] + inner + stripped[-1], {}) != inner:
-            continue  # not one piece: leave concatenations and macros as written
+        inner = single_piece(stripped)
+        if inner is None:
+            continue  # built from @string macros or `#`: left as written
         protected = protect_title(inner, loaded.config.title_nouns)
         if protected == inner:
             continue
         new = stripped[0] + protected + stripped[-1]
-        changes.append(TitleChange(entry.key, entry.field_lines.get("title", entry.line), raw, new))
-        replacements.append((entry, rewrite_entry(entry, {"title": new})))
+        new_raw = _with_value(entry, "title", stripped, new)
+        if new_raw is None:
+            continue
+        changes.append(
+            TitleChange(entry.key, entry.field_lines.get("title", entry.line), stripped, new)
+        )
+        replacements.append((entry, new_raw))
     written = False
     if replacements and not dry_run:
         write_back(document, splice(document.text, replacements))
         written = True
     return FmtResult(bib_path, tuple(changes), written)
+
+
+def _with_value(entry: RawEntry, field: str, old: str, new: str) -> str | None:
+    """``entry.raw`` with the value ``old`` of ``field`` (its first occurrence) replaced by
+    ``new``; every other byte as written. None when the value cannot be located exactly."""
+    text = entry.raw
+    opening = re.search(r"[{(]", text)
+    field_depth = 1 if opening and opening.group() == "{" else 0
+    name = re.compile(rf"(?<![\w:.+/-]){re.escape(field)}\s*=\s*", re.IGNORECASE)
+    for match in name.finditer(text):
+        # Only a field name at the entry's own level: not "title =" inside another value.
+        before = text[: match.start()]
+        if before.count("{") - before.count("}") != field_depth:
+            continue
+        if text.startswith(old, match.end()):
+            return text[: match.end()] + new + text[match.end() + len(old) :]
+        return None  # the first title field is not the value publist read
+    return None
