@@ -26,6 +26,14 @@ from tests.helpers import run_cli
         ("Muhammad al-Khwarizmi", "Muhammad", "al-Khwarizmi", "al-Khwarizmi, Muhammad"),
         ("A. B. Smith", "A. B.", "Smith", "Smith, A. B."),
         ("宋庆禹", "", "宋庆禹", "{宋庆禹}"),
+        # A capitalised particle word before a common East Asian family name is a given name.
+        ("Thanh Van Nguyen", "Thanh Van", "Nguyen", "Nguyen, Thanh Van"),
+        ("Xin Di Wu", "Xin Di", "Wu", "Wu, Xin Di"),
+        ("Toon Van Hoof", "Toon", "Van Hoof", "Van Hoof, Toon"),
+        # Groups, names the source braced, and names already in Family, Given form.
+        ("{ATLAS Collaboration}", "", "ATLAS Collaboration", "{ATLAS Collaboration}"),
+        ("IceCube Collaboration", "", "IceCube Collaboration", "{IceCube Collaboration}"),
+        ("Smith, John", "John", "Smith", "Smith, John"),
         ("Madonna", "", "Madonna", "{Madonna}"),
     ],
 )
@@ -42,6 +50,7 @@ def test_a_stray_space_in_a_hyphenated_initial_goes() -> None:
 
 def test_a_suffix_is_written_in_bibtexs_third_place() -> None:
     assert split_person("John Smith Jr.") == ("John", "Smith", "Jr.")
+    assert split_person("King, Jr., Martin Luther") == ("Martin Luther", "King", "Jr.")
     assert person(*split_person("Martin Luther King Jr")) == "King, Jr, Martin Luther"
     assert split_name(person(*split_person("Martin Luther King Jr"))) == (
         "Martin Luther",
@@ -78,10 +87,20 @@ def test_a_written_name_reads_back_with_the_same_parts(name: str) -> None:
         ("The Bethe Lattice and Markov's Chains", "The {Bethe} Lattice and {Markov}'s Chains"),
         ("COVID-19 on an iPhone with LaTeX", "{COVID-19} on an {iPhone} with {LaTeX}"),
         ("Fed2Com and BERT", "{Fed2Com} and {BERT}"),
-        ("Already {MIMO} and $O(n)$ math", "Already {MIMO} and $O(n)$ math"),
+        ("Already {MIMO} and $O(n)$ math", "Already {MIMO} and {$O(n)$} math"),
+        # Math is braced whole: BibTeX's plain would print $\lambda$ and $o(n^2)$.
+        ("$\\Lambda$CDM model", "{$\\Lambda$}{CDM} model"),
+        ("A $T$-matrix approach", "A {$T$}-matrix approach"),
+        ("\\(x^NP + 1\\) bound", "{\\(x^NP + 1\\)} bound"),
+        ("unclosed $x DNA", "unclosed $x DNA"),
+        # A macro and the word after it stay as written: braces would change what it covers.
+        ('\\"OBB rail', '\\"OBB rail'),
+        ("\\'ENS Lyon", "\\'ENS Lyon"),
+        ("\\v CERN and DNA", "\\v CERN and {DNA}"),
+        ("\\textbf DNA", "\\textbf DNA"),
         ('Schr{\\"o}dinger Bridges', 'Schr{\\"o}dinger Bridges'),
         ("A Study \\& More", "A Study \\& More"),
-        ("Superfluid $^4$He films", "Superfluid $^4${He} films"),
+        ("Superfluid $^4$He films", "Superfluid {$^4$}{He} films"),
     ],
 )
 def test_titles_keep_what_a_style_must_not_lowercase(title: str, protected: str) -> None:
@@ -178,3 +197,40 @@ def test_fmt_skips_a_title_named_inside_another_value(tmp_path: Path) -> None:
     assert bib.read_text(encoding="utf-8") == (
         "@article{k, note = {title = {DNA}}, title = {{DNA} Repair}, year = 2020}\n"
     )
+
+
+_TITLE_PIECES = st.lists(
+    st.sampled_from(
+        [
+            "DNA",
+            "Newton",
+            " ",
+            "a",
+            "BB",
+            "-",
+            "'s",
+            "$x$",
+            "$T$",
+            '\\"O',
+            "\\'E",
+            "\\v C",
+            "{MIMO}",
+            "\\(y\\)",
+            "\\&",
+            "\\textbf ",
+            "4",
+            "He",
+            "iPhone",
+            ": ",
+        ]
+    ),
+    max_size=12,
+).map("".join)
+
+
+@given(_TITLE_PIECES)
+def test_protecting_titles_with_macros_and_math_keeps_their_text(title: str) -> None:
+    protected = protect_title(title)
+    assert to_text(protected) == to_text(title)
+    assert protect_title(protected) == protected
+    assert protected.count("{") - protected.count("}") == title.count("{") - title.count("}")

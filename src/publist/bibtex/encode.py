@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from publist.bibtex.names import SURNAME_PARTICLES
+from publist.bibtex.names import EAST_ASIAN_FAMILY_NAMES, SURNAME_PARTICLES
 
 _SPACES = re.compile(r"\s+")
 _MATH = re.compile(r"(?<!\\)\$(?=\S)[^$]+?(?<=\S)(?<!\\)\$")
@@ -58,15 +58,31 @@ def split_display_name(name: str) -> tuple[str, str]:
     """``(given, family)`` of a display name ("Adrian Del Maestro" -> "Adrian", "Del Maestro").
 
     The last word is the family name, extended leftwards over surname particles whatever their
-    case (:data:`~publist.bibtex.names.SURNAME_PARTICLES`); a one-word or CJK name is all family.
+    case (:data:`~publist.bibtex.names.SURNAME_PARTICLES`), except a capitalised one before a
+    common East Asian family name (:data:`~publist.bibtex.names.EAST_ASIAN_FAMILY_NAMES`). A
+    one-word, CJK, braced or group name ("ATLAS Collaboration") is all family; "Family, Given"
+    is read as written.
     """
+    name = " ".join(name.split())
+    if name.startswith("{") and _group_end(name, 0) == len(name):
+        return "", name[1:-1]  # braced whole by the source: "{ATLAS Collaboration}"
+    if name.count(",") == 1:  # already "Family, Given"
+        family, given = (part.strip() for part in name.split(","))
+        return given, family
     words = name.split()
-    if len(words) <= 1 or _CJK.search(name):
-        return "", " ".join(words)
+    if len(words) <= 1 or _CJK.search(name) or words[-1] in _GROUP_WORDS:
+        return "", name
     start = len(words) - 1
+    capitals_are_given = words[-1] in EAST_ASIAN_FAMILY_NAMES
     while start > 1 and words[start - 1].lower().rstrip(".") in SURNAME_PARTICLES:
+        if capitals_are_given and words[start - 1][0].isupper():
+            break
         start -= 1
     return " ".join(words[:start]), " ".join(words[start:])
+
+
+# The last word of a group's name, written whole: "ATLAS Collaboration", "IceCube Consortium".
+_GROUP_WORDS = frozenset({"Collaboration", "Collaborations", "Consortium"})
 
 
 _SUFFIX = re.compile(r"(?:,\s*|\s+)(Jr\.?|Sr\.?|II|III|IV)$")
@@ -75,6 +91,9 @@ _SUFFIX = re.compile(r"(?:,\s*|\s+)(Jr\.?|Sr\.?|II|III|IV)$")
 def split_person(name: str) -> tuple[str, str, str]:
     """``(given, family, suffix)`` of a display name: "John Smith Jr." -> John, Smith, Jr."""
     name = " ".join(name.split())
+    if name.count(",") == 2 and not name.startswith("{"):  # already "Family, Jr, Given"
+        family, suffix, given = (part.strip() for part in name.split(","))
+        return given, family, suffix
     suffix = ""
     match = _SUFFIX.search(name)
     if match is not None and len(name[: match.start()].split()) >= 2:
@@ -198,9 +217,10 @@ def protect_title(title: str, extra: frozenset[str] = frozenset()) -> str:
 
     A word with a capital after its first letter or a digit inside (``DNA``, ``GUI``,
     ``iPhone``, ``LaTeX``, ``COVID-19``, ``Fed2Com``) is braced whole; a proper noun of
-    :data:`PROPER_NOUNS` (or ``extra``) is braced where it stands (``Quasi-{Newton}``). Text in
-    braces, ``$...$`` math and macros are left exactly as they are, so a protected title decodes
-    to the same text, and protecting twice changes nothing.
+    :data:`PROPER_NOUNS` (or ``extra``) is braced where it stands (``Quasi-{Newton}``). Math
+    (``$...$``, ``\\(...\\)``) is braced whole, as it is. Text in braces, and a macro with the
+    word after it, are left exactly as they are, so a protected title decodes to the same text,
+    and protecting twice changes nothing.
     """
     nouns = PROPER_NOUNS | extra
     out: list[str] = []
@@ -212,16 +232,23 @@ def protect_title(title: str, extra: frozenset[str] = frozenset()) -> str:
             end = _group_end(title, i)
             out.append(title[i:end])
             i = end
-        elif char == "$":
-            end = title.find("$", i + 1)
-            end = n if end < 0 else end + 1
-            out.append(title[i:end])
+        elif char == "$" or title.startswith(("\\(", "\\["), i):
+            # Math is braced whole: BibTeX's sentence case would turn $\Lambda$ into $\lambda$.
+            closing = "$" if char == "$" else ("\\)" if title[i + 1] == "(" else "\\]")
+            found = title.find(closing, i + (1 if char == "$" else 2))
+            if found < 0:  # never closed: left as written
+                out.append(title[i:])
+                break
+            end = found + len(closing)
+            out.append("{" + title[i:end] + "}")
             i = end
         elif char == "\\":
-            match = re.match(r"\\(?:[A-Za-z]+|.)", title[i:])
-            step = len(match.group()) if match else 1
-            out.append(title[i : i + step])
-            i += step
+            # A macro and what follows it are left as written: braces after an accent
+            # (\"OBB) or around a macro's argument would change what it applies to.
+            match = _MACRO_AND_ARGUMENT.match(title, i)
+            end = match.end() if match else i + 1
+            out.append(title[i:end])
+            i = end
         elif char.isalnum() and (i == 0 or not (title[i - 1].isalnum() or title[i - 1] == "\\")):
             match = _WORD_CHARS.match(title, i)
             word = match.group() if match else char
@@ -239,6 +266,10 @@ def protect_title(title: str, extra: frozenset[str] = frozenset()) -> str:
             out.append(char)
             i += 1
     return "".join(out)
+
+
+# A control word and its spaces, or a control symbol, then the word that follows it if any.
+_MACRO_AND_ARGUMENT = re.compile(r"\\(?:[A-Za-z]+\s*|.)[^\W_]*")
 
 
 def _group_end(text: str, start: int) -> int:

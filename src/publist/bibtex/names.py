@@ -24,6 +24,21 @@ _NAME_SEPARATOR_OR_BRACE = re.compile(r"[{}]|(?<![ \t\r\n])[ \t\r\n]+[aA][nN][dD
 
 # Words that begin a family name whatever their case ("Toon De Prins", "Adrian Del Maestro",
 # "Pascale Le Gall"): BibTeX reads a capitalised one in "First von Last" as a given name.
+# Common Vietnamese, Chinese and Korean family names in Latin letters. Before one of them a
+# capitalised particle word is a given or middle name, not part of the family name: "Thanh Van
+# Nguyen" is Nguyen, Thanh Van (Văn), "Xin Di Wu" is Wu, Xin Di; "Toon Van Hoof" stays
+# Van Hoof, Toon. Lowercase particles ("van der Waals") are always part of the family name.
+EAST_ASIAN_FAMILY_NAMES = frozenset(
+    """
+    Nguyen Tran Le Pham Hoang Huynh Phan Vu Vo Dang Bui Do Ho Ngo Duong Ly Dinh Truong Trinh Mai
+    Lam Luong Ha Cao Ta Quach Doan Chu Lu Tang Vuong Wang Li Zhang Liu Chen Yang Huang Zhao Wu
+    Zhou Xu Sun Ma Zhu Hu Guo He Lin Gao Luo Zheng Liang Xie Song Han Feng Deng Peng Zeng Xiao
+    Tian Dong Pan Yuan Cai Jiang Yu Du Ye Cheng Wei Su Ding Ren Shen Yao Jin Fu Zhong Qian Fan
+    Shi Wen Qin Dai Tan Kong Bai Mao Qiu Jia Xia Xiong Meng Hou Yin Chang Gu Hao Lei Long Duan
+    Kang Lai Wan Shao Qi Yan Cui Lv Zou Xue Fang Ling Mo Niu Kim Lee Park Choi Jung Cho Yoon
+    Jang Lim Oh Seo Shin Kwon Hwang Ahn Yoo Hong Jeon Ko Moon Son Bae Baek Heo Nam
+    """.split()  # noqa: SIM905 (a word list reads better as words)
+)
 SURNAME_PARTICLES = frozenset(
     [
         "da",
