@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
+from hypothesis import settings
 
 from publist.sources.arxiv.client import ArxivClient, ArxivSettings
 from tests.arxiv_server import FakeArxiv, FakeTime
 from tests.helpers import BUNDLED_BIB, BUNDLED_CONFIG
+
+# CI runs the property tests on a fixed sequence of examples (the same every run, so a red CI
+# is never a new random draw); developers' runs keep exploring new examples.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("PUBLIST_HYPOTHESIS_PROFILE") == "ci":
+    settings.load_profile("ci")
 
 # ============================================================================================
 # CLI: a user's folder as the current directory.

@@ -226,8 +226,10 @@ def protect_title(title: str, extra: frozenset[str] = frozenset()) -> str:
     out: list[str] = []
     i = 0
     n = len(title)
+    after_macro = False  # the last thing copied was a macro still waiting for its argument
     while i < n:
         char = title[i]
+        waiting, after_macro = after_macro, False
         if char == "{":
             end = _group_end(title, i)
             out.append(title[i:end])
@@ -240,13 +242,15 @@ def protect_title(title: str, extra: frozenset[str] = frozenset()) -> str:
                 out.append(title[i:])
                 break
             end = found + len(closing)
-            out.append("{" + title[i:end] + "}")
+            # Math that is a macro's argument (\textbf $x$) stays as written.
+            out.append(title[i:end] if waiting else "{" + title[i:end] + "}")
             i = end
         elif char == "\\":
             # A macro and what follows it are left as written: braces after an accent
             # (\"OBB) or around a macro's argument would change what it applies to.
             match = _MACRO_AND_ARGUMENT.match(title, i)
             end = match.end() if match else i + 1
+            after_macro = match is not None and not match.group(1)
             out.append(title[i:end])
             i = end
         elif char.isalnum() and (i == 0 or not (title[i - 1].isalnum() or title[i - 1] == "\\")):
@@ -269,7 +273,7 @@ def protect_title(title: str, extra: frozenset[str] = frozenset()) -> str:
 
 
 # A control word and its spaces, or a control symbol, then the word that follows it if any.
-_MACRO_AND_ARGUMENT = re.compile(r"\\(?:[A-Za-z]+\s*|.)[^\W_]*")
+_MACRO_AND_ARGUMENT = re.compile(r"\\(?:[A-Za-z]+\s*|.)([^\W_]*)")
 
 
 def _group_end(text: str, start: int) -> int:
