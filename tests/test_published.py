@@ -523,3 +523,44 @@ def test_crossrefs_title_search_finds_a_journal_article(
         "10.1063/1.4938384",
     )
     assert verdict.findings[0].evidence.startswith("Crossref: title 1.00 and 2 of 2 authors")
+
+
+def test_promote_all_rewrites_two_preprints_under_one_key_each_in_its_place(
+    tmp_path: Path, services_server: Replay, arxiv_server: FakeArxiv, fake_time: FakeTime
+) -> None:
+    _arxiv(arxiv_server, "2304.05376", "1706.03762")
+    first = CHEMCROW.replace("{bran2023chemcrow,", "{dup,")
+    second = ATTENTION.replace("{vaswani2017attention,", "{dup,")
+    bib = _bib(tmp_path, first, second)
+    services = _services(services_server, arxiv_server, tmp_path, fake_time)
+    result = promote(bib, [], every=True, services=services)
+    assert len(result.promotions) == 2
+    after = bib.read_text(encoding="utf-8")
+    assert after.count("ChemCrow") == 1 and after.count("Attention Is All You Need") == 1
+    assert after.index("@article{dup,") < after.index("@inproceedings{dup,")
+    assert "Nature Machine Intelligence" in after.split("@inproceedings")[0]
+    assert "Neural Information Processing Systems" in after.split("@inproceedings")[1]
+
+
+@pytest.mark.parametrize(
+    "unsafe",
+    ["  % my own copy\n  pdf = {chemcrow.pdf},", "  pdf = {chemcrow.pdf},\n  pdf = {other.pdf},"],
+    ids=["comment-inside", "repeated-field"],
+)
+def test_promote_leaves_an_entry_it_would_lose_bytes_of(
+    tmp_path: Path,
+    services_server: Replay,
+    arxiv_server: FakeArxiv,
+    fake_time: FakeTime,
+    unsafe: str,
+) -> None:
+    _arxiv(arxiv_server, "2304.05376")
+    bib = _bib(tmp_path, CHEMCROW.replace("  pdf           = {chemcrow.pdf},", unsafe))
+    before = bib.read_bytes()
+    services = _services(services_server, arxiv_server, tmp_path, fake_time)
+    result = promote(bib, ["bran2023chemcrow"], services=services)
+    assert result.promotions == () and not result.written
+    assert result.skipped == (
+        ("bran2023chemcrow", "a repeated field or a % comment inside the entry; fix it first"),
+    )
+    assert bib.read_bytes() == before

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -137,3 +138,13 @@ def test_entries_are_located_exactly_after_backslash_line_ends_and_comment_copie
     assert out.startswith(text[: text.index("} @misc{a")] + "} @misc{a")
     assert "@comment{@misc{a, eprint={2501.18092}}}" in out
     assert out.endswith("@misc{a,\n eprint={2501.18092v2}\n}\n")
+
+
+def test_splice_refuses_two_changes_to_one_entry() -> None:
+    """Two replacements of the same span would glue both into one place: never guess."""
+    from publist.errors import OutputError
+
+    text = "@misc{a, title = {A}}\n@misc{b, title = {B}}\n"
+    first, _ = parse(text, path=Path("x.bib")).entries
+    with pytest.raises(OutputError, match="nothing written"):
+        splice(text, [(first, "@misc{a, title = {1}}"), (first, "@misc{a, title = {2}}")])

@@ -116,6 +116,8 @@ def splice(text: str, replacements: Sequence[tuple[RawEntry, str]]) -> str:
     pieces: list[str] = []
     cursor = 0
     for start, end, new_raw in sorted(spans):
+        if start < cursor:  # the same entry twice, or overlapping entries: never guess
+            raise OutputError(f"two changes to the same text at offset {start}; nothing written")
         pieces.append(text[cursor:start])
         pieces.append(new_raw)
         cursor = end

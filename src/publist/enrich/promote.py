@@ -24,6 +24,7 @@ from publist.bibtex.values import MONTH_MACROS
 from publist.build.pipeline import LoadedBibliography
 from publist.enrich.published import Services, find_published
 from publist.enrich.published_match import PreprintStatus
+from publist.enrich.sync_plan import UNSAFE_TO_REWRITE
 from publist.errors import NotFoundError, UsageError
 from publist.model import Item
 from publist.sources.work import WorkKind
@@ -105,6 +106,7 @@ def promote(
                 path=bib_path,
             )
     promotions: list[Promotion] = []
+    replacements: list[tuple[RawEntry, str]] = []  # by position: keys may repeat
     skipped: list[tuple[str, str]] = []
     for status in report.statuses:
         key = status.item.publication.key
@@ -112,16 +114,19 @@ def promote(
             skipped.append((key, _why_not(status)))
             continue
         entry = _entry(loaded, status.item)
+        if UNSAFE_TO_REWRITE & {d.code for d in loaded.diagnostics_for(entry)}:
+            # Rewriting the entry would lose the second value or the comment.
+            skipped.append((key, "a repeated field or a % comment inside the entry; fix it first"))
+            continue
         promotion = plan_promotion(loaded, entry, status)
         if promotion is None:
             skipped.append((key, "the published record gives no journal or proceedings type"))
         else:
             promotions.append(promotion)
+            replacements.append((entry, promotion.new))
     written = False
     if promotions and not dry_run:
-        entries = {p.key: _entry_by_key(loaded, p) for p in promotions}
-        text = splice(loaded.document.text, [(entries[p.key], p.new) for p in promotions])
-        write_back(loaded.document, text)
+        write_back(loaded.document, splice(loaded.document.text, replacements))
         written = True
     return PromoteResult(bib_path, tuple(promotions), tuple(skipped), written)
 
@@ -139,12 +144,6 @@ def _why_not(status: PreprintStatus) -> str:
 def _entry(loaded: LoadedBibliography, item: Item) -> RawEntry:
     position = item.publication.position
     return next(e for e in loaded.document.entries if e.position == position)
-
-
-def _entry_by_key(loaded: LoadedBibliography, promotion: Promotion) -> RawEntry:
-    return next(
-        e for e in loaded.document.entries if e.key == promotion.key and e.line == promotion.line
-    )
 
 
 def _enclose(text: str, quoted: bool) -> str:

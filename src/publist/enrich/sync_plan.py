@@ -30,7 +30,8 @@ _MONTH_MACROS = tuple(MONTH_MACROS)  # jan ... dec, in order
 # Codes of load diagnostics that mean a block of the file was not understood.
 # (A repeated key is not one: both entries are read, and each is edited by its position.)
 FAILED_BLOCK_CODES = {"parse-error", "duplicate-field"}
-_UNSAFE_TO_REWRITE = {"duplicate-field", "comment-in-entry"}
+# Diagnostics on an entry that re-rendering it would lose (a repeated field, a % comment).
+UNSAFE_TO_REWRITE = frozenset({"duplicate-field", "comment-in-entry"})
 # Fields a published entry may gain from arXiv, when it does not have them yet.
 _PUBLISHED_FILL = ("eprint", "archiveprefix", "primaryclass", "url", "abstract")
 
@@ -99,7 +100,7 @@ def find_targets(loaded: LoadedBibliography) -> tuple[list[Target], list[Notice]
             continue
         elif (document.value(entry, OPT_OUT_FIELD) or "").strip().lower() in _OPT_OUT_VALUES:
             kind, message = "skipped", f"{OPT_OUT_FIELD} is off; left alone"
-        elif _UNSAFE_TO_REWRITE & codes.keys():
+        elif UNSAFE_TO_REWRITE & codes.keys():
             # Re-rendering would lose a repeated field or a comment inside the entry.
             kind = "skipped"
             message = "a repeated field or a % comment inside the entry; fix it so nothing is lost"
