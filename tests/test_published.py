@@ -564,3 +564,37 @@ def test_promote_leaves_an_entry_it_would_lose_bytes_of(
         ("bran2023chemcrow", "a repeated field or a % comment inside the entry; fix it first"),
     )
     assert bib.read_bytes() == before
+
+
+def test_an_undecided_preprint_makes_published_and_promote_exit_3(
+    tmp_path: Path,
+    services_server: Replay,
+    arxiv_server: FakeArxiv,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A script sees that a rerun is needed; what could be decided is still shown and applied."""
+    services_server.routes["/dblp/search/publ/api"] = Reply(500, b"<html>oops</html>", "text/html")
+    _arxiv(arxiv_server, "2304.05376", "2312.07559")
+    bib = _bib(tmp_path, CHEMCROW, PAPERQA)
+    for name, value in {
+        "PUBLIST_ARXIV_URL": arxiv_server.url,
+        "PUBLIST_ARXIV_DELAY": "0",
+        "PUBLIST_CROSSREF_URL": services_server.url,
+        "PUBLIST_S2_URL": f"{services_server.url}/s2",
+        "PUBLIST_DBLP_URL": f"{services_server.url}/dblp",
+        "PUBLIST_CACHE_DIR": str(tmp_path / "cache"),
+    }.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr("time.sleep", lambda seconds: None)
+    shown = run_cli("published", "-b", bib, "--json")
+    assert shown.exit_code == 3, shown.stderr
+    assert {p["key"]: p["status"] for p in json.loads(shown.stdout)["preprints"]} == {
+        "bran2023chemcrow": "published",
+        "lala2023paperqa": "unavailable",
+    }
+    assert run_cli("published", "-b", bib).exit_code == 3
+    done = run_cli("promote", "--all", "-b", bib)
+    assert done.exit_code == 3, done.stderr
+    assert "promoted bran2023chemcrow" in done.stderr
+    assert "lala2023paperqa: left as it is: could not ask DBLP" in done.stderr
+    assert "Nature Machine Intelligence" in bib.read_text(encoding="utf-8")

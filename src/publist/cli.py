@@ -614,8 +614,12 @@ def published(
 
     with _errors():
         _, report = find_published(bib, config_path=config, encoding=encoding, notify=_say)
+        # A preprint no source could be asked about is undecided: exit 3, after the report.
+        undecided = any(status.verdict.status == "unavailable" for status in report.statuses)
         if as_json:
             _output(report_json(report))
+            if undecided:
+                raise typer.Exit(ExitCode.NETWORK)
             return
         if report.statuses:
             stdout.print(published_table(report))
@@ -628,6 +632,8 @@ def published(
             f"{len(report.statuses)} preprint(s) checked: {summary or 'none'}"
             f" (requests: {asked or 'none'}); publist promote applies a published one"
         )
+        if undecided:
+            raise typer.Exit(ExitCode.NETWORK)
 
 
 @app.command()
@@ -670,6 +676,8 @@ def promote(
             _say(f"note: {key}: left as it is: {why}")
         if result.written:
             _say(f"wrote {result.path}; its label changes on the next export")
+        if result.unavailable:  # what could be decided was applied; the rest needs a rerun
+            raise typer.Exit(ExitCode.NETWORK)
         if not result.promotions and targets:
             raise typer.Exit(ExitCode.INPUT)
 

@@ -67,6 +67,7 @@ class PromoteResult:
     promotions: tuple[Promotion, ...]
     skipped: tuple[tuple[str, str], ...]  # (key, why)
     written: bool
+    unavailable: tuple[str, ...] = ()  # keys left because a source could not be asked
 
 
 def promote(
@@ -108,10 +109,13 @@ def promote(
     promotions: list[Promotion] = []
     replacements: list[tuple[RawEntry, str]] = []  # by position: keys may repeat
     skipped: list[tuple[str, str]] = []
+    unavailable: list[str] = []
     for status in report.statuses:
         key = status.item.publication.key
         if status.verdict.status != "published":
             skipped.append((key, _why_not(status)))
+            if status.verdict.status == "unavailable":
+                unavailable.append(key)
             continue
         entry = _entry(loaded, status.item)
         if UNSAFE_TO_REWRITE & {d.code for d in loaded.diagnostics_for(entry)}:
@@ -128,7 +132,9 @@ def promote(
     if promotions and not dry_run:
         write_back(loaded.document, splice(loaded.document.text, replacements))
         written = True
-    return PromoteResult(bib_path, tuple(promotions), tuple(skipped), written)
+    return PromoteResult(
+        bib_path, tuple(promotions), tuple(skipped), written, unavailable=tuple(unavailable)
+    )
 
 
 def _why_not(status: PreprintStatus) -> str:
