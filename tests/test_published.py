@@ -168,6 +168,22 @@ def _arxiv(server: FakeArxiv, *ids: str, **fields: Any) -> None:
     server.add(*(Paper(base=i, **fields) for i in ids))
 
 
+def _point_the_cli_at(
+    monkeypatch: pytest.MonkeyPatch, services: Replay, arxiv: FakeArxiv, tmp_path: Path
+) -> None:
+    """The command line's endpoints on the local servers, its cache in ``tmp_path``, no waits."""
+    for name, value in {
+        "PUBLIST_ARXIV_URL": arxiv.url,
+        "PUBLIST_ARXIV_DELAY": "0",
+        "PUBLIST_CROSSREF_URL": services.url,
+        "PUBLIST_S2_URL": f"{services.url}/s2",
+        "PUBLIST_DBLP_URL": f"{services.url}/dblp",
+        "PUBLIST_CACHE_DIR": str(tmp_path / "cache"),
+    }.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr("time.sleep", lambda seconds: None)
+
+
 def _statuses(bib: Path, services: Services) -> dict[str, Any]:
     _, report = find_published(bib, services=services)
     return {s.item.publication.key: s for s in report.statuses}
@@ -405,16 +421,7 @@ def test_the_published_json(
 ) -> None:
     _arxiv(arxiv_server, "2304.05376", "2312.07559")
     bib = _bib(tmp_path, CHEMCROW, PAPERQA)
-    for name, value in {
-        "PUBLIST_ARXIV_URL": arxiv_server.url,
-        "PUBLIST_ARXIV_DELAY": "0",
-        "PUBLIST_CROSSREF_URL": services_server.url,
-        "PUBLIST_S2_URL": f"{services_server.url}/s2",
-        "PUBLIST_DBLP_URL": f"{services_server.url}/dblp",
-        "PUBLIST_CACHE_DIR": str(tmp_path / "cache"),
-    }.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.setattr("time.sleep", lambda seconds: None)
+    _point_the_cli_at(monkeypatch, services_server, arxiv_server, tmp_path)
     result = run_cli("published", "-b", bib, "--json")
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
@@ -576,16 +583,7 @@ def test_an_undecided_preprint_makes_published_and_promote_exit_3(
     services_server.routes["/dblp/search/publ/api"] = Reply(500, b"<html>oops</html>", "text/html")
     _arxiv(arxiv_server, "2304.05376", "2312.07559")
     bib = _bib(tmp_path, CHEMCROW, PAPERQA)
-    for name, value in {
-        "PUBLIST_ARXIV_URL": arxiv_server.url,
-        "PUBLIST_ARXIV_DELAY": "0",
-        "PUBLIST_CROSSREF_URL": services_server.url,
-        "PUBLIST_S2_URL": f"{services_server.url}/s2",
-        "PUBLIST_DBLP_URL": f"{services_server.url}/dblp",
-        "PUBLIST_CACHE_DIR": str(tmp_path / "cache"),
-    }.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.setattr("time.sleep", lambda seconds: None)
+    _point_the_cli_at(monkeypatch, services_server, arxiv_server, tmp_path)
     shown = run_cli("published", "-b", bib, "--json")
     assert shown.exit_code == 3, shown.stderr
     assert {p["key"]: p["status"] for p in json.loads(shown.stdout)["preprints"]} == {
