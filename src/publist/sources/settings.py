@@ -9,14 +9,17 @@ environment win over ``arxiv_url``, ``crossref_url``, ``doi_url`` and ``mailto``
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from publist.errors import UsageError
-from publist.sources.cache import default_cache_dir
-from publist.sources.http import USER_AGENT
+import requests
+
+from publist.errors import NetworkError, UsageError
+from publist.sources.cache import JsonCache, default_cache_dir
+from publist.sources.http import USER_AGENT, Policy, PoliteSession
 
 CROSSREF_URL = "https://api.crossref.org"
 DOI_URL = "https://doi.org"
@@ -60,6 +63,46 @@ class SourceSettings:
     def resolved_cache_dir(self) -> Path:
         """The cache folder actually used."""
         return self.cache_dir if self.cache_dir is not None else default_cache_dir()
+
+    def paced_session(
+        self,
+        service: str,
+        min_interval: float,
+        error: type[NetworkError],
+        *,
+        session: requests.Session | None = None,
+        clock: Callable[[], float] | None = None,
+        sleep: Callable[[float], None] | None = None,
+        now: Callable[[], float] | None = None,
+        notify: Callable[[str], None] | None = None,
+    ) -> PoliteSession:
+        """The shared HTTP layer for ``service``, with these timeouts, retries and User-Agent."""
+        policy = Policy(
+            service=service,
+            min_interval=min_interval,
+            timeout=self.timeout,
+            max_attempts=self.max_attempts,
+            backoff=self.backoff,
+            user_agent=self.user_agent,
+            error=error,
+        )
+        return PoliteSession(
+            policy, session=session, clock=clock, sleep=sleep, now=now, notify=notify
+        )
+
+    def answer_cache(
+        self, file_name: str, service: str, *, ttl: float, now: Callable[[], float] | None
+    ) -> JsonCache | None:
+        """``service``'s cache file in the cache folder, or None when caching is off."""
+        if not self.use_cache:
+            return None
+        return JsonCache(
+            self.resolved_cache_dir,
+            ttl=ttl,
+            now=now or time.time,
+            file_name=file_name,
+            service=service,
+        )
 
     @classmethod
     def from_env(

@@ -9,7 +9,6 @@ found" for a day. A DOI Crossref does not know (404, as for DataCite DOIs such a
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 from urllib.parse import quote
@@ -17,11 +16,9 @@ from urllib.parse import quote
 import requests
 
 from publist.errors import NetworkError
-from publist.sources.cache import DAY, JsonCache
+from publist.sources.cache import DAY
 from publist.sources.http import (
     Answer,
-    Policy,
-    PoliteSession,
     RetryableError,
     raise_for_overload,
     read_json,
@@ -66,27 +63,17 @@ class CrossrefClient:
         notify: Callable[[str], None] | None = None,
     ) -> None:
         self.settings = settings
-        policy = Policy(
-            service="Crossref",
-            min_interval=MIN_INTERVAL,
-            timeout=settings.timeout,
-            max_attempts=settings.max_attempts,
-            backoff=settings.backoff,
-            user_agent=settings.user_agent,
-            error=CrossrefError,
+        self._http = settings.paced_session(
+            "Crossref",
+            MIN_INTERVAL,
+            CrossrefError,
+            session=session,
+            clock=clock,
+            sleep=sleep,
+            now=now,
+            notify=notify,
         )
-        self._http = PoliteSession(
-            policy, session=session, clock=clock, sleep=sleep, now=now, notify=notify
-        )
-        self.cache: JsonCache | None = None
-        if settings.use_cache:
-            self.cache = JsonCache(
-                settings.resolved_cache_dir,
-                ttl=FOUND_TTL,
-                now=now or time.time,
-                file_name="crossref.json",
-                service="Crossref",
-            )
+        self.cache = settings.answer_cache("crossref.json", "Crossref", ttl=FOUND_TTL, now=now)
 
     @property
     def requests_sent(self) -> int:

@@ -8,7 +8,6 @@ as every source.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import quote
@@ -17,12 +16,10 @@ import requests
 
 from publist.bibtex.arxiv_ids import normalize_arxiv_id
 from publist.errors import NetworkError
-from publist.sources.cache import DAY, JsonCache
+from publist.sources.cache import DAY
 from publist.sources.crossref.client import page_range
 from publist.sources.http import (
     Answer,
-    Policy,
-    PoliteSession,
     RetryableError,
     raise_for_overload,
     read_json,
@@ -62,27 +59,17 @@ class DoiClient:
         notify: Callable[[str], None] | None = None,
     ) -> None:
         self.settings = settings
-        policy = Policy(
-            service="doi.org",
-            min_interval=MIN_INTERVAL,
-            timeout=settings.timeout,
-            max_attempts=settings.max_attempts,
-            backoff=settings.backoff,
-            user_agent=settings.user_agent,
-            error=DoiError,
+        self._http = settings.paced_session(
+            "doi.org",
+            MIN_INTERVAL,
+            DoiError,
+            session=session,
+            clock=clock,
+            sleep=sleep,
+            now=now,
+            notify=notify,
         )
-        self._http = PoliteSession(
-            policy, session=session, clock=clock, sleep=sleep, now=now, notify=notify
-        )
-        self.cache: JsonCache | None = None
-        if settings.use_cache:
-            self.cache = JsonCache(
-                settings.resolved_cache_dir,
-                ttl=7 * DAY,
-                now=now or time.time,
-                file_name="doi.json",
-                service="DOI",
-            )
+        self.cache = settings.answer_cache("doi.json", "DOI", ttl=7 * DAY, now=now)
 
     @property
     def requests_sent(self) -> int:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -18,12 +17,10 @@ from typing import Any
 import requests
 
 from publist.errors import NetworkError
-from publist.sources.cache import DAY, JsonCache
+from publist.sources.cache import DAY
 from publist.sources.crossref.client import work_from_crossref
 from publist.sources.http import (
     Answer,
-    Policy,
-    PoliteSession,
     raise_for_overload,
     read_json,
 )
@@ -90,28 +87,18 @@ class _Service:
         notify: Callable[[str], None] | None,
     ) -> None:
         self.name = name
-        policy = Policy(
-            service=name,
-            min_interval=min_interval,
-            timeout=settings.timeout,
-            max_attempts=settings.max_attempts,
-            backoff=settings.backoff,
-            user_agent=settings.user_agent,
-            error=ScholarError,
+        self.http = settings.paced_session(
+            name,
+            min_interval,
+            ScholarError,
+            session=session,
+            clock=clock,
+            sleep=sleep,
+            now=now,
+            notify=notify,
         )
-        self.http = PoliteSession(
-            policy, session=session, clock=clock, sleep=sleep, now=now, notify=notify
-        )
-        self.cache: JsonCache | None = None
-        if settings.use_cache:
-            slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
-            self.cache = JsonCache(
-                settings.resolved_cache_dir,
-                ttl=7 * DAY,
-                now=now or time.time,
-                file_name=f"{slug}.json",
-                service=name,
-            )
+        slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+        self.cache = settings.answer_cache(f"{slug}.json", name, ttl=7 * DAY, now=now)
 
     def cached(self, key: str) -> tuple[bool, Any]:
         """``(True, value)`` for a fresh cached answer (value None: nothing was found)."""
