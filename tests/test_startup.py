@@ -102,3 +102,35 @@ def test_an_export_imports_only_its_own_format_and_no_block_parser() -> None:
     modules, done = _imported("export", "--format", "latex", "-b", str(ROOT / "publications.bib"))
     assert done.returncode == 0, done.stderr.decode()
     assert "publist.output.latex" in modules and "publist.output.data" not in modules
+
+
+def test_a_run_builds_only_the_command_it_invokes(monkeypatch: pytest.MonkeyPatch) -> None:
+    from publist import cli
+
+    commands = list(cli.app.registered_commands)
+    monkeypatch.setattr(cli.app, "registered_commands", list(commands))
+    cli._keep_only_the_invoked_command(["export", "--format", "md", "-b", "list"])
+    assert [info.callback.__name__ for info in cli.app.registered_commands if info.callback] == [
+        "export"
+    ]
+    for args in ([], ["--help"], ["--version"], ["exprot"]):  # no command named: all stay
+        monkeypatch.setattr(cli.app, "registered_commands", list(commands))
+        cli._keep_only_the_invoked_command(args)
+        assert cli.app.registered_commands == commands
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "shown"),
+    [
+        (["--help"], 0, "promote"),  # the overview lists every command
+        (["list", "--help"], 0, "--stale"),
+        (["exprot"], 2, "No such command"),
+    ],
+)
+def test_the_command_line_reads_as_always(args: list[str], code: int, shown: str) -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "NO_COLOR": "1", "COLUMNS": "120"}
+    done = subprocess.run(
+        [sys.executable, "-m", "publist", *args], capture_output=True, env=env, check=False
+    )
+    assert done.returncode == code
+    assert shown in (done.stdout + done.stderr).decode()

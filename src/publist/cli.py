@@ -741,4 +741,23 @@ def main() -> None:
     # collected in larger batches and old ones re-scanned rarely; cycles are still freed.
     gc.freeze()
     gc.set_threshold(10_000, 20, 20)
+    _keep_only_the_invoked_command(sys.argv[1:])
     app()
+
+
+def _keep_only_the_invoked_command(args: Sequence[str]) -> None:
+    """Register only the command this run invokes, when it names one.
+
+    typer builds the parser of every registered command on each run, about 15 ms for all of
+    them; a run needs one. Without a known command name (``publist``, ``--help``, a typo) all
+    stay, so the overview and "No such command" read as always.
+    """
+    name = next((arg for arg in args if not arg.startswith("-")), None)
+    chosen = [
+        info
+        for info in app.registered_commands
+        if info.callback is not None
+        and (info.name or typer.main.get_command_name(info.callback.__name__)) == name
+    ]
+    if len(chosen) == 1:
+        app.registered_commands[:] = chosen
