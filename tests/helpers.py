@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
+import shutil
 import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import ModuleType
 
+import pytest
 from typer.testing import CliRunner, Result
 
 from publist.bibtex.arxiv_ids import ArxivId, normalize_arxiv_id
@@ -76,3 +79,17 @@ PAPER = Paper(
     primary_category="cs.LG",
     categories=("cs.CL", "cs.LG"),
 )
+
+
+def tex_program(name: str) -> str:
+    """The path of a TeX-side program (xelatex, bibtex, biber, pdftotext, ...).
+
+    Missing, the test fails where ``PUBLIST_REQUIRE_TEX=1`` (CI installs them all: see
+    ``.ci/run``) and is skipped on a developer's machine without TeX.
+    """
+    found = shutil.which(name)
+    if found is None:
+        if os.environ.get("PUBLIST_REQUIRE_TEX") == "1":
+            pytest.fail(f"{name} is required (PUBLIST_REQUIRE_TEX=1) but not installed")
+        pytest.skip(f"{name} not installed (the Debian packages are listed in .ci/run)")
+    return found

@@ -10,7 +10,6 @@ texlive-publishers); without them the tests are skipped unless ``PUBLIST_REQUIRE
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -23,7 +22,7 @@ from publist.enrich.add import add
 from publist.enrich.promote import promote
 from publist.enrich.sync import sync
 from tests.arxiv_server import FakeArxiv, FakeTime, Paper
-from tests.helpers import BUNDLED_BIB, MakeClient
+from tests.helpers import BUNDLED_BIB, MakeClient, tex_program
 from tests.recorded_server import Reply, replaying
 from tests.test_add import _clients
 from tests.test_published import CHEMCROW, CHEMCROW_DOI, _recorded, _s2_papers, _services
@@ -36,15 +35,6 @@ STYLES = {
     "biber-ieee": ("biber", "ieee"),
     "biber-authoryear": ("biber", "authoryear"),
 }
-
-
-def _tool(name: str) -> str:
-    found = shutil.which(name)
-    if found is None:
-        if os.environ.get("PUBLIST_REQUIRE_TEX") == "1":
-            pytest.fail(f"{name} is required (PUBLIST_REQUIRE_TEX=1) but not installed")
-        pytest.skip(f"{name} not installed (Debian: biber, texlive-bibtex-extra)")
-    return found
 
 
 def _run(argv: list[str], folder: Path) -> subprocess.CompletedProcess[str]:
@@ -72,10 +62,10 @@ def compile_references(bib: Path, style: str) -> str:
         f"{preamble}\\begin{{document}}\n{body}\\end{{document}}\n",
         encoding="utf-8",
     )
-    pdflatex = _tool("pdflatex")
+    pdflatex = tex_program("pdflatex")
     run = [pdflatex, "-interaction=nonstopmode", "-halt-on-error", "main"]
     assert _run(run, folder).returncode == 0
-    done = _run([_tool(processor), "main"], folder)
+    done = _run([tex_program(processor), "main"], folder)
     log = (folder / "main.blg").read_text(encoding="utf-8", errors="replace")
     assert done.returncode == 0, log[-3000:]
     if processor == "bibtex":
@@ -84,7 +74,7 @@ def compile_references(bib: Path, style: str) -> str:
         assert not re.search(r"^(WARN|ERROR) ", log, re.M), log[-3000:]
     for _ in range(2):
         assert _run(run, folder).returncode == 0
-    text = _run([_tool("pdftotext"), "-raw", "-enc", "UTF-8", "main.pdf", "-"], folder).stdout
+    text = _run([tex_program("pdftotext"), "-raw", "-enc", "UTF-8", "main.pdf", "-"], folder).stdout
     return " ".join(text.replace("-\n", "").split())
 
 

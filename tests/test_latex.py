@@ -7,9 +7,7 @@ makes a missing engine a failure.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import subprocess
 import unicodedata
 from pathlib import Path
@@ -22,7 +20,7 @@ from publist.bibtex.latex import to_text
 from publist.build.pipeline import load_bibliography
 from publist.build.textfold import fold
 from publist.output.latex import escape, label_key, url
-from tests.helpers import BUNDLED_BIB, BUNDLED_CONFIG, DATA, run_cli
+from tests.helpers import BUNDLED_BIB, BUNDLED_CONFIG, DATA, run_cli, tex_program
 
 HOSTILE_BIB = DATA / "hostile.bib"
 HOSTILE_CONFIG = DATA / "hostile.toml"
@@ -163,18 +161,9 @@ def test_labels_blocks_are_refused_in_latex(tmp_path: Path) -> None:
 # -- compiled by a real engine ------------------------------------------------------------------
 
 
-def _need(program: str) -> str:
-    found = shutil.which(program)
-    if found is None:
-        if os.environ.get("PUBLIST_REQUIRE_TEX") == "1":
-            pytest.fail(f"{program} is required (PUBLIST_REQUIRE_TEX=1) but not installed")
-        pytest.skip(f"{program} not installed (Debian: texlive-xetex, poppler-utils)")
-    return found
-
-
 def _compile(tex: Path, *, engine: str = "xelatex", runs: int = 1) -> str:
     """Compile ``tex`` in its folder; the PDF's text (ligatures and line breaks undone)."""
-    program = _need(engine)
+    program = tex_program(engine)
     for _ in range(runs):
         done = subprocess.run(
             [program, "-interaction=nonstopmode", "-halt-on-error", tex.name],
@@ -185,7 +174,7 @@ def _compile(tex: Path, *, engine: str = "xelatex", runs: int = 1) -> str:
             check=False,
         )
         assert done.returncode == 0, done.stdout[-3000:]
-    pdftotext = _need("pdftotext")
+    pdftotext = tex_program("pdftotext")
     text = subprocess.run(
         [pdftotext, "-enc", "UTF-8", tex.with_suffix(".pdf").name, "-"],
         cwd=tex.parent,
@@ -224,7 +213,11 @@ def test_the_standalone_document_compiles(tmp_path: Path, engine: str) -> None:
     text = _compile(tex, engine=engine)
     _assert_everything_shows(text)
     fonts = subprocess.run(
-        [_need("pdffonts"), "cv.pdf"], cwd=tmp_path, capture_output=True, text=True, check=True
+        [tex_program("pdffonts"), "cv.pdf"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     assert "Bold" in fonts  # the owner and the venues
 

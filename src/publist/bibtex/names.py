@@ -22,13 +22,16 @@ _NAME_SEPARATOR = re.compile(r"(?<![ \t\r\n])[ \t\r\n]+[aA][nN][dD][ \t\r\n]+")
 _NAME_SEPARATOR_OR_BRACE = re.compile(r"[{}]|(?<![ \t\r\n])[ \t\r\n]+[aA][nN][dD][ \t\r\n]+")
 
 
-# Words that begin a family name whatever their case ("Toon De Prins", "Adrian Del Maestro",
-# "Pascale Le Gall"): BibTeX reads a capitalised one in "First von Last" as a given name.
+def _words(text: str) -> frozenset[str]:
+    """The whitespace-separated words of ``text``: a long word list written as prose."""
+    return frozenset(text.split())
+
+
 # Common Vietnamese, Chinese and Korean family names in Latin letters. Before one of them a
 # capitalised particle word is a given or middle name, not part of the family name: "Thanh Van
 # Nguyen" is Nguyen, Thanh Van (Văn), "Xin Di Wu" is Wu, Xin Di; "Toon Van Hoof" stays
 # Van Hoof, Toon. Lowercase particles ("van der Waals") are always part of the family name.
-EAST_ASIAN_FAMILY_NAMES = frozenset(
+EAST_ASIAN_FAMILY_NAMES = _words(
     """
     Nguyen Tran Le Pham Hoang Huynh Phan Vu Vo Dang Bui Do Ho Ngo Duong Ly Dinh Truong Trinh Mai
     Lam Luong Ha Cao Ta Quach Doan Chu Lu Tang Vuong Wang Li Zhang Liu Chen Yang Huang Zhao Wu
@@ -37,8 +40,10 @@ EAST_ASIAN_FAMILY_NAMES = frozenset(
     Shi Wen Qin Dai Tan Kong Bai Mao Qiu Jia Xia Xiong Meng Hou Yin Chang Gu Hao Lei Long Duan
     Kang Lai Wan Shao Qi Yan Cui Lv Zou Xue Fang Ling Mo Niu Kim Lee Park Choi Jung Cho Yoon
     Jang Lim Oh Seo Shin Kwon Hwang Ahn Yoo Hong Jeon Ko Moon Son Bae Baek Heo Nam
-    """.split()  # noqa: SIM905 (a word list reads better as words)
+    """
 )
+# Words that begin a family name whatever their case ("Toon De Prins", "Adrian Del Maestro",
+# "Pascale Le Gall"): BibTeX reads a capitalised one in "First von Last" as a given name.
 SURNAME_PARTICLES = frozenset(
     [
         "da",

@@ -118,34 +118,34 @@ def _one_per_paper(
         )
         if same is not None:
             other, reason = same
-            diagnostics.append(
-                Diagnostic(
-                    publication.path,
-                    publication.line,
-                    publication.key,
-                    Severity.WARNING,
-                    "duplicate-entry",
-                    f"the same paper as the entry at line {other.line} ({reason}); listed once",
-                )
+            _warn(
+                diagnostics,
+                publication,
+                "duplicate-entry",
+                f"the same paper as the entry at line {other.line} ({reason}); listed once",
             )
             continue
         if earlier:
             anchor = _free_anchor(publication.key, len(earlier) + 1, taken)
             publication = replace(publication, anchor=anchor)
-            diagnostics.append(
-                Diagnostic(
-                    publication.path,
-                    publication.line,
-                    publication.key,
-                    Severity.WARNING,
-                    "repeated-key",
-                    f"another paper under the key of line {earlier[0].line}: listed, with the "
-                    f"id {anchor!r} (give it a key of its own)",
-                )
+            _warn(
+                diagnostics,
+                publication,
+                "repeated-key",
+                f"another paper under the key of line {earlier[0].line}: listed, with the "
+                f"id {anchor!r} (give it a key of its own)",
             )
         earlier.append(publication)
         kept.append(publication)
     return kept
+
+
+def _warn(diagnostics: list[Diagnostic], publication: Publication, code: str, message: str) -> None:
+    diagnostics.append(
+        Diagnostic(
+            publication.path, publication.line, publication.key, Severity.WARNING, code, message
+        )
+    )
 
 
 def _free_anchor(key: str, number: int, taken: set[str]) -> str:

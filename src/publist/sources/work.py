@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from publist.bibtex.encode import split_person
 from publist.sources.arxiv.records import ArxivRecord
@@ -86,3 +87,13 @@ def from_arxiv(record: ArxivRecord) -> WorkRecord:
         primary_class=record.primary_category or "",
         url=f"https://arxiv.org/abs/{record.id.base}",
     )
+
+
+def json_text(value: Any) -> str:
+    """A JSON answer's value as one line of text: a list's first item, a number as digits,
+    anything else that is not a string as nothing."""
+    if isinstance(value, list):
+        value = value[0] if value else ""
+    if isinstance(value, int):
+        value = str(value)
+    return " ".join(value.split()) if isinstance(value, str) else ""

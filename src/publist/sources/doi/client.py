@@ -25,7 +25,7 @@ from publist.sources.http import (
     read_json,
 )
 from publist.sources.settings import SourceSettings
-from publist.sources.work import Person, WorkKind, WorkRecord
+from publist.sources.work import Person, WorkKind, WorkRecord, json_text
 
 CSL_JSON = "application/vnd.citationstyles.csl+json"
 MIN_INTERVAL = 0.5
@@ -111,23 +111,15 @@ class DoiClient:
         return None if item is None else work_from_csl(item)
 
 
-def _text(value: Any) -> str:
-    if isinstance(value, list):
-        value = value[0] if value else ""
-    if isinstance(value, int):
-        value = str(value)
-    return " ".join(value.split()) if isinstance(value, str) else ""
-
-
 def _people(values: Any) -> tuple[Person, ...]:
     people = []
     for value in values if isinstance(values, list) else []:
         if not isinstance(value, dict):
             continue
-        family, given = _text(value.get("family")), _text(value.get("given"))
+        family, given = json_text(value.get("family")), json_text(value.get("given"))
         if family:
-            people.append(Person(given, family, _text(value.get("suffix"))))
-        elif literal := _text(value.get("literal")):
+            people.append(Person(given, family, json_text(value.get("suffix"))))
+        elif literal := json_text(value.get("literal")):
             people.append(Person.from_display(literal))
     return tuple(people)
 
@@ -147,27 +139,27 @@ def _date(item: Mapping[str, Any]) -> tuple[int | None, int | None]:
 
 def work_from_csl(item: Mapping[str, Any]) -> WorkRecord:
     """A CSL JSON item as a :class:`WorkRecord`; an arXiv DOI makes it an arXiv preprint."""
-    doi = _text(item.get("DOI"))
+    doi = json_text(item.get("DOI"))
     arxiv = normalize_arxiv_id(doi) if doi else None
-    kind = _KINDS.get(_text(item.get("type")), WorkKind.OTHER)
+    kind = _KINDS.get(json_text(item.get("type")), WorkKind.OTHER)
     if arxiv is not None:
         kind = WorkKind.PREPRINT
     year, month = _date(item)
     return WorkRecord(
         source="DataCite"
-        if arxiv is not None or "datacite" in _text(item.get("source")).lower()
+        if arxiv is not None or "datacite" in json_text(item.get("source")).lower()
         else "DOI",
         kind=kind,
-        title=_text(item.get("title")),
+        title=json_text(item.get("title")),
         authors=_people(item.get("author")),
         year=year,
         month=month,
-        venue=_text(item.get("container-title")),
-        volume=_text(item.get("volume")),
-        number=_text(item.get("issue")),
-        pages=page_range(_text(item.get("page"))),
-        publisher=_text(item.get("publisher")),
+        venue=json_text(item.get("container-title")),
+        volume=json_text(item.get("volume")),
+        number=json_text(item.get("issue")),
+        pages=page_range(json_text(item.get("page"))),
+        publisher=json_text(item.get("publisher")),
         doi="" if arxiv is not None else doi,
         arxiv_id=arxiv.base if arxiv is not None else "",
-        url=_text(item.get("URL")) if arxiv is None else f"https://arxiv.org/abs/{arxiv.base}",
+        url=json_text(item.get("URL")) if arxiv is None else f"https://arxiv.org/abs/{arxiv.base}",
     )

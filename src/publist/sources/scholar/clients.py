@@ -25,7 +25,7 @@ from publist.sources.http import (
     read_json,
 )
 from publist.sources.settings import SourceSettings
-from publist.sources.work import PREPRINT_DOI, Person, WorkKind, WorkRecord
+from publist.sources.work import PREPRINT_DOI, Person, WorkKind, WorkRecord, json_text
 
 S2_URL = "https://api.semanticscholar.org/graph/v1"
 DBLP_URL = "https://dblp.org"
@@ -126,14 +126,6 @@ def _mapping(value: Any) -> Mapping[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _text(value: Any) -> str:
-    if isinstance(value, list):
-        value = value[0] if value else ""
-    if isinstance(value, int):
-        value = str(value)
-    return " ".join(value.split()) if isinstance(value, str) else ""
-
-
 class SemanticScholar(_Service):
     """Semantic Scholar's merged records for arXiv ids (``POST /paper/batch``, 500 at a time)."""
 
@@ -183,7 +175,7 @@ class SemanticScholar(_Service):
 def work_from_s2(paper: Mapping[str, Any]) -> WorkRecord:
     """A Semantic Scholar paper as a record (its year is arXiv's: not used for dating)."""
     ids = _mapping(paper.get("externalIds"))
-    doi = _text(ids.get("DOI"))
+    doi = json_text(ids.get("DOI"))
     types = paper.get("publicationTypes") or []
     types = types if isinstance(types, list) else []
     venue_info = (
@@ -192,9 +184,17 @@ def work_from_s2(paper: Mapping[str, Any]) -> WorkRecord:
     assert isinstance(venue_info, dict)
     journal = paper.get("journal") if isinstance(paper.get("journal"), dict) else {}
     assert isinstance(journal, dict)
-    venue = _text(venue_info.get("name")) or _text(paper.get("venue")) or _text(journal.get("name"))
+    venue = (
+        json_text(venue_info.get("name"))
+        or json_text(paper.get("venue"))
+        or json_text(journal.get("name"))
+    )
     alternates = venue_info.get("alternate_names") or []
-    names = tuple(_text(n) for n in alternates if _text(n)) if isinstance(alternates, list) else ()
+    names = (
+        tuple(json_text(n) for n in alternates if json_text(n))
+        if isinstance(alternates, list)
+        else ()
+    )
     kind = (
         WorkKind.PROCEEDINGS_ARTICLE
         if "Conference" in types
@@ -208,18 +208,18 @@ def work_from_s2(paper: Mapping[str, Any]) -> WorkRecord:
     return WorkRecord(
         source="Semantic Scholar",
         kind=kind,
-        title=_text(paper.get("title")),
+        title=json_text(paper.get("title")),
         authors=tuple(
-            Person.from_display(_text(a.get("name")))
+            Person.from_display(json_text(a.get("name")))
             for a in authors
-            if isinstance(a, dict) and _text(a.get("name"))
+            if isinstance(a, dict) and json_text(a.get("name"))
         ),
         year=None,  # S2's year is the arXiv version's; the publisher's record dates the paper
         venue=venue,
-        volume=_text(journal.get("volume")),
-        pages=_text(journal.get("pages")),
+        volume=json_text(journal.get("volume")),
+        pages=json_text(journal.get("pages")),
         doi="" if PREPRINT_DOI.match(doi) else doi,
-        arxiv_id=_text(ids.get("ArXiv")),
+        arxiv_id=json_text(ids.get("ArXiv")),
         venue_short=names[0] if names else "",
         venue_names=names,
     )
@@ -279,26 +279,26 @@ def records_from_dblp(data: Mapping[str, Any]) -> list[WorkRecord]:
         people = people if isinstance(people, list) else [people]
         authors = tuple(
             Person.from_display(
-                _HOMONYM.sub("", _text(p.get("text") if isinstance(p, dict) else p))
+                _HOMONYM.sub("", json_text(p.get("text") if isinstance(p, dict) else p))
             )
             for p in people
         )
-        venue = _text(info.get("venue"))
-        kind = _DBLP_KINDS.get(_text(info.get("type")), WorkKind.OTHER)
+        venue = json_text(info.get("venue"))
+        kind = _DBLP_KINDS.get(json_text(info.get("type")), WorkKind.OTHER)
         if venue.lower() == "corr":
             kind = WorkKind.PREPRINT
-        year = _text(info.get("year"))
+        year = json_text(info.get("year"))
         records.append(
             WorkRecord(
                 source="DBLP",
                 kind=kind,
-                title=_text(info.get("title")).rstrip("."),
+                title=json_text(info.get("title")).rstrip("."),
                 authors=authors,
                 year=int(year) if year.isdigit() else None,
                 venue=venue,
-                volume=_text(info.get("volume")),
-                pages=_text(info.get("pages")),
-                doi=_text(info.get("doi")).lower(),
+                volume=json_text(info.get("volume")),
+                pages=json_text(info.get("pages")),
+                doi=json_text(info.get("doi")).lower(),
                 venue_short=venue,
                 venue_names=(venue,) if venue else (),
             )
@@ -387,12 +387,12 @@ def work_from_openalex(work: Mapping[str, Any]) -> WorkRecord:
     assert isinstance(location, dict)
     source = location.get("source") if isinstance(location.get("source"), dict) else {}
     assert isinstance(source, dict)
-    venue = _text(source.get("display_name"))
-    doi = re.sub(r"^https?://doi\.org/", "", _text(work.get("doi")), flags=re.IGNORECASE)
+    venue = json_text(source.get("display_name"))
+    doi = re.sub(r"^https?://doi\.org/", "", json_text(work.get("doi")), flags=re.IGNORECASE)
     kind = {"article": WorkKind.JOURNAL_ARTICLE, "preprint": WorkKind.PREPRINT}.get(
-        _text(work.get("type")), WorkKind.OTHER
+        json_text(work.get("type")), WorkKind.OTHER
     )
-    if _text(source.get("type")) == "conference":
+    if json_text(source.get("type")) == "conference":
         kind = WorkKind.PROCEEDINGS_ARTICLE
     if location.get("version") == "submittedVersion" or _is_preprint_venue(venue):
         kind = WorkKind.PREPRINT
@@ -401,9 +401,9 @@ def work_from_openalex(work: Mapping[str, Any]) -> WorkRecord:
     return WorkRecord(
         source="OpenAlex",
         kind=kind,
-        title=_text(work.get("title") or work.get("display_name")),
+        title=json_text(work.get("title") or work.get("display_name")),
         authors=tuple(
-            Person.from_display(_text(_mapping(a.get("author")).get("display_name")))
+            Person.from_display(json_text(_mapping(a.get("author")).get("display_name")))
             for a in authorships
             if isinstance(a, dict)
         ),
